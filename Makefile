@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make            build todo.ko (and todo_test.ko where KUnit exists) against
+#                   KDIR, and the userspace programs
+#   make check      every test: style, both kernels' builds, KUnit and the
+#                   end-to-end tests in the VM; ends with "N passed, N failed"
+#   make checkpatch checkpatch --strict and kernel-doc over the kernel sources
+#   make run        boot the VM, load the module and show it working
+#   make shell      an interactive shell in the VM with the module loaded
+#   make deps       install the Debian packages all of this needs
+#
+# KDIR defaults to the running kernel's build tree when there is one, else to
+# the project's debug test kernel (built and cached on first use).  "run",
+# "shell" and "check" always use the test kernel, which is what the VM boots.
+
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+ifneq ($(wildcard $(RUNNING_KDIR)/Makefile),)
+KDIR ?= $(RUNNING_KDIR)
+endif
+
+all: modules userspace
+
+modules:
+ifdef KDIR
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+else
+	tests/install-deps
+	$(MAKE) -C "$$(tests/vm/build-kernel)" M=$(CURDIR) W=1 modules
+endif
+
+userspace:
+	$(if $(wildcard userspace/Makefile),$(MAKE) -C userspace)
+
+check:
+	tests/check
+
+checkpatch: deps
+	tests/lint
+
+# The VM runs the test kernel, so these build against it whatever KDIR is.
+vm-build: deps
+	$(MAKE) modules KDIR="$$(tests/vm/build-kernel)"
+	$(MAKE) userspace
+
+run: vm-build
+	tests/vm/run --script tests/demo.sh
+
+shell: vm-build
+	tests/vm/run --shell
+
+deps:
+	tests/install-deps
+
+clean:
+	rm -rf *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order \
+		.tmp_versions module/*.o module/.*.cmd tests/kunit/*.o \
+		tests/kunit/.*.cmd
+	$(if $(wildcard userspace/Makefile),$(MAKE) -C userspace clean)
+
+.PHONY: all modules userspace check checkpatch vm-build run shell deps clean

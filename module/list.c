@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The to-do list core (the book's Todo.List).
+ *
+ * Entries live in an xarray keyed by id, so a lookup by id is a radix-tree
+ * walk, and in a red-black tree ordered by (date, id), so the entries of one
+ * date are found with one O(log n) descent and then read in ascending id
+ * order without looking at any other date.  Ids come from next_id, which
+ * starts at 1 and only grows: an id is never handed out twice, whatever is
+ * updated or deleted.
+ *
+ * Every operation either succeeds completely or leaves the list exactly as
+ * it was: all validation and allocation happen before the first change.
+ */
+#include <kunit/visibility.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "date.h"
+#include "list.h"
+#include "title.h"
+
+static struct todo_entry *todo_entry_alloc(u32 id, u32 date,
+					   const char *title, size_t len)
+{
+	struct todo_entry *e;
+
+	e = kmalloc(struct_size(e, title, len + 1), GFP_KERNEL);
+	if (!e)
+		return NULL;
+	RB_CLEAR_NODE(&e->date_node);
+	e->id = id;
+	e->date = date;
+	e->title_len = len;
+	memcpy(e->title, title, len);
+	e->title[len] = '\0';
+	return e;
+}
+
+static bool todo_entry_less(struct rb_node *a, const struct rb_node *b)
+{
+	const struct todo_entry *x = rb_entry(a, struct todo_entry, date_node);
+	const struct todo_entry *y = rb_entry(b, struct todo_entry, date_node);
+
+	if (x->date != y->date)
+		return x->date < y->date;
+	return x->id < y->id;
+}
+
+/**
+ * todo_list_init() - Initialise an empty list.
+ * @list: the list to initialise.
+ * @max_entries: most entries the list may hold.
+ * @max_title_len: longest title accepted, in bytes.
+ *
+ * Context: any.
+ */
+void todo_list_init(struct todo_list *list, u32 max_entries, u32 max_title_len)
+{
+	xa_init(&list->by_id);
+	list->by_date = RB_ROOT;
+	list->next_id = 1;
+	list->size = 0;
+	list->max_entries = max_entries;
+	list->max_title_len = min_t(u32, max_title_len, TODO_TITLE_LEN_CAP);
+	list->steps = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_list_init);
+
+/**
+ * todo_list_destroy() - Free every entry of a list.
+ * @list: the list; it is empty (and reusable) afterwards.
+ *
+ * Context: process context.
+ */
+void todo_list_destroy(struct todo_list *list)
+{
+	struct todo_entry *e;
+	unsigned long id;
+
+	xa_for_each(&list->by_id, id, e)
+		kfree(e);
+	xa_destroy(&list->by_id);
+	list->by_date = RB_ROOT;
+	list->size = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_list_destroy);
+
+/**
+ * todo_list_add() - Add an entry with the next id.
+ * @list: the list.
+ * @date: the entry's date, YYYYMMDD.
+ * @title: the entry's title; need not be NUL-terminated.
+ * @title_len: length of @title in bytes.
+ * @id: on success, the new entry's id.
+ *
+ * On failure the list is unchanged and no id is consumed.
+ *
+ * Context: process context; may sleep to allocate.
+ * Return: 0 on success; -EINVAL for an invalid date or title; -EMSGSIZE for
+ * a title longer than the list's limit; -EFBIG if the list is full;
+ * -EOVERFLOW if the list has used up every id; -ENOMEM on allocation failure.
+ */
+int todo_list_add(struct todo_list *list, u32 date, const char *title,
+		  size_t title_len, u32 *id)
+{
+	struct todo_entry *e;
+	int err;
+
+	if (!todo_date_valid(date))
+		return -EINVAL;
+	err = todo_title_check(title, title_len, list->max_title_len);
+	if (err)
+		return err;
+	if (list->size >= list->max_entries)
+		return -EFBIG;
+	if (list->next_id == 0)
+		return -EOVERFLOW;
+
+	e = todo_entry_alloc(list->next_id, date, title, title_len);
+	if (!e)
+		return -ENOMEM;
+	err = xa_insert(&list->by_id, e->id, e, GFP_KERNEL);
+	if (err) {
+		kfree(e);
+		return err == -EBUSY ? -EEXIST : err;
+	}
+	rb_add(&e->date_node, &list->by_date, todo_entry_less);
+	list->size++;
+	list->next_id++;
+	*id = e->id;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_list_add);
+
+/**
+ * todo_list_update() - Change the date and/or the title of an entry.
+ * @list: the list.
+ * @id: the entry to change.
+ * @date: the new date, or NULL to keep the old one.
+ * @title: the new title, or NULL to keep the old one.
+ * @title_len: length of @title in bytes (ignored if @title is NULL).
+ *
+ * The entry keeps its id.  On failure the list is unchanged.
+ *
+ * Context: process context; may sleep to allocate.
+ * Return: 0 on success; -EINVAL for an invalid date or title; -EMSGSIZE for
+ * a title longer than the list's limit; -ENOENT if no entry has @id;
+ * -ENOMEM on allocation failure.
+ */
+int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
+		     const char *title, size_t title_len)
+{
+	struct todo_entry *old, *new;
+	void *cur;
+	u32 new_date;
+	int err;
+
+	if (date && !todo_date_valid(*date))
+		return -EINVAL;
+	if (title) {
+		err = todo_title_check(title, title_len, list->max_title_len);
+		if (err)
+			return err;
+	}
+	old = xa_load(&list->by_id, id);
+	if (!old)
+		return -ENOENT;
+	new_date = date ? *date : old->date;
+
+	if (!title) {
+		if (new_date != old->date) {
+			rb_erase(&old->date_node, &list->by_date);
+			old->date = new_date;
+			rb_add(&old->date_node, &list->by_date,
+			       todo_entry_less);
+		}
+		return 0;
+	}
+
+	new = todo_entry_alloc(id, new_date, title, title_len);
+	if (!new)
+		return -ENOMEM;
+	/* Replacing a present index allocates nothing, but check anyway. */
+	cur = xa_store(&list->by_id, id, new, GFP_KERNEL);
+	if (xa_is_err(cur)) {
+		kfree(new);
+		return xa_err(cur);
+	}
+	rb_erase(&old->date_node, &list->by_date);
+	rb_add(&new->date_node, &list->by_date, todo_entry_less);
+	kfree(old);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_list_update);
+
+/**
+ * todo_list_delete() - Remove an entry.
+ * @list: the list.
+ * @id: the entry to remove.
+ *
+ * Its id is not reused.
+ *
+ * Context: any context that may take a spinlock.
+ * Return: 0 on success, -ENOENT (list unchanged) if no entry has @id.
+ */
+int todo_list_delete(struct todo_list *list, u32 id)
+{
+	struct todo_entry *e;
+
+	e = xa_erase(&list->by_id, id);
+	if (!e)
+		return -ENOENT;
+	rb_erase(&e->date_node, &list->by_date);
+	list->size--;
+	kfree(e);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_list_delete);
+
+/**
+ * todo_list_find() - Look an entry up by id.
+ * @list: the list.
+ * @id: the id.
+ *
+ * Context: any.
+ * Return: the entry, or NULL.  Valid until the list is next changed.
+ */
+struct todo_entry *todo_list_find(struct todo_list *list, u32 id)
+{
+	return xa_load(&list->by_id, id);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_list_find);
+
+/**
+ * todo_list_next() - The entry with the smallest id above @after_id.
+ * @list: the list.
+ * @after_id: 0 for the first entry, else the id last seen.
+ *
+ * Walking with this from 0 visits all entries in ascending id order, and is
+ * a resumable cursor for dumps.
+ *
+ * Context: any.
+ * Return: the entry, or NULL if there is none.
+ */
+struct todo_entry *todo_list_next(struct todo_list *list, u32 after_id)
+{
+	unsigned long index = (unsigned long)after_id + 1;
+
+	return xa_find(&list->by_id, &index, U32_MAX, XA_PRESENT);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_list_next);
+
+/**
+ * todo_list_next_on() - The entry of @date with the smallest id above
+ *	@after_id.
+ * @list: the list.
+ * @date: the date, YYYYMMDD.
+ * @after_id: 0 for the date's first entry, else the id last seen.
+ *
+ * One descent of the date index: O(log n), whatever the other dates hold.
+ *
+ * Context: any.
+ * Return: the entry, or NULL if there is none.
+ */
+struct todo_entry *todo_list_next_on(struct todo_list *list, u32 date,
+				     u32 after_id)
+{
+	struct rb_node *node = list->by_date.rb_node;
+	struct todo_entry *best = NULL;
+
+	while (node) {
+		struct todo_entry *e = rb_entry(node, struct todo_entry,
+						date_node);
+
+		list->steps++;
+		if (e->date > date || (e->date == date && e->id > after_id)) {
+			best = e;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	return best && best->date == date ? best : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_list_next_on);

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Module parameters: the limits of the system.  Documented in
+ * Documentation/params.rst.
+ */
+#ifndef _TODO_PARAMS_H
+#define _TODO_PARAMS_H
+
+#include <linux/compiler.h>
+
+/**
+ * struct todo_uint_param - An unsigned module parameter with a range.
+ * @val: current value; read with todo_param().
+ * @min: smallest value accepted.
+ * @max: largest value accepted.
+ *
+ * Locking: @val may change at any time through sysfs; readers take one
+ * snapshot with READ_ONCE() and use it.
+ */
+struct todo_uint_param {
+	unsigned int val;
+	unsigned int min;
+	unsigned int max;
+};
+
+extern struct todo_uint_param todo_max_entries;
+extern struct todo_uint_param todo_max_title_len;
+
+/**
+ * todo_param() - Current value of a parameter.
+ * @p: the parameter.
+ *
+ * Return: a snapshot of the value.
+ */
+static inline unsigned int todo_param(const struct todo_uint_param *p)
+{
+	return READ_ONCE(p->val);
+}
+
+#endif /* _TODO_PARAMS_H */

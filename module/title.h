@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Titles of to-do entries: UTF-8 text without control characters.
+ */
+#ifndef _TODO_TITLE_H
+#define _TODO_TITLE_H
+
+#include <linux/types.h>
+
+/* Hard upper bound of the max_title_len module parameter, in bytes. */
+#define TODO_TITLE_LEN_CAP	4096
+
+int todo_title_check(const char *title, size_t len, size_t max_len);
+
+#endif /* _TODO_TITLE_H */
