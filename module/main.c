@@ -8,17 +8,36 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "cache.h"
+#include "netlink.h"
 #include "params.h"
 
 static int __init todo_init(void)
 {
-	pr_info("loaded (max_entries=%u, max_title_len=%u)\n",
-		todo_param(&todo_max_entries), todo_param(&todo_max_title_len));
+	int err;
+
+	err = todo_cache_init();
+	if (err)
+		return err;
+	err = todo_netlink_init();
+	if (err) {
+		todo_cache_exit();
+		return err;
+	}
+	pr_info("loaded (max_entries=%u, max_title_len=%u, max_servers=%u)\n",
+		todo_param(&todo_max_entries), todo_param(&todo_max_title_len),
+		todo_param(&todo_max_servers));
 	return 0;
 }
 
+/*
+ * Unregister the family first: once that returns no request runs, so no
+ * new message can reach a server; then stop every server.
+ */
 static void __exit todo_exit(void)
 {
+	todo_netlink_exit();
+	todo_cache_exit();
 	pr_info("unloaded\n");
 }
 

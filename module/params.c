@@ -4,7 +4,9 @@
  * through /sys/module/todo/parameters/; a new value applies to lists created
  * after the change.
  */
+#include <kunit/visibility.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/mm.h>
@@ -40,12 +42,40 @@ static const struct kernel_param_ops todo_uint_param_ops = {
 };
 
 struct todo_uint_param todo_max_entries = { 100000, 1, 10000000 };
+EXPORT_SYMBOL_IF_KUNIT(todo_max_entries);
 module_param_cb(max_entries, &todo_uint_param_ops, &todo_max_entries, 0644);
 MODULE_PARM_DESC(max_entries,
 		 "Most entries one list may hold (1..10000000, default 100000)");
 
 struct todo_uint_param todo_max_title_len = { 256, 1, TODO_TITLE_LEN_CAP };
+EXPORT_SYMBOL_IF_KUNIT(todo_max_title_len);
 module_param_cb(max_title_len, &todo_uint_param_ops, &todo_max_title_len,
 		0644);
 MODULE_PARM_DESC(max_title_len,
 		 "Longest entry title in bytes (1..4096, default 256)");
+
+struct todo_uint_param todo_call_timeout_ms = { 5000, 1, 600000 };
+EXPORT_SYMBOL_IF_KUNIT(todo_call_timeout_ms);
+module_param_cb(call_timeout_ms, &todo_uint_param_ops, &todo_call_timeout_ms,
+		0644);
+MODULE_PARM_DESC(call_timeout_ms,
+		 "How long a call waits for its list server, in ms (1..600000, default 5000)");
+
+struct todo_uint_param todo_mailbox_max = { 1024, 1, 1000000 };
+EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_max);
+module_param_cb(mailbox_max, &todo_uint_param_ops, &todo_mailbox_max, 0644);
+MODULE_PARM_DESC(mailbox_max,
+		 "Most messages waiting in one list server's mailbox (1..1000000, default 1024)");
+
+struct todo_uint_param todo_max_servers = { 1024, 1, 100000 };
+EXPORT_SYMBOL_IF_KUNIT(todo_max_servers);
+module_param_cb(max_servers, &todo_uint_param_ops, &todo_max_servers, 0644);
+MODULE_PARM_DESC(max_servers,
+		 "Most live list servers, i.e. kernel threads (1..100000, default 1024)");
+
+struct todo_uint_param todo_max_lists_per_user = { 256, 1, 100000 };
+EXPORT_SYMBOL_IF_KUNIT(todo_max_lists_per_user);
+module_param_cb(max_lists_per_user, &todo_uint_param_ops,
+		&todo_max_lists_per_user, 0644);
+MODULE_PARM_DESC(max_lists_per_user,
+		 "Most lists one user may have (1..100000, default 256)");

@@ -25,6 +25,10 @@ struct todo_uint_param {
 
 extern struct todo_uint_param todo_max_entries;
 extern struct todo_uint_param todo_max_title_len;
+extern struct todo_uint_param todo_call_timeout_ms;
+extern struct todo_uint_param todo_mailbox_max;
+extern struct todo_uint_param todo_max_servers;
+extern struct todo_uint_param todo_max_lists_per_user;
 
 /**
  * todo_param() - Current value of a parameter.

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The cache (the book's Todo.Cache): the registry of live list servers.
+ */
+#ifndef _TODO_CACHE_H
+#define _TODO_CACHE_H
+
+#include <linux/types.h>
+
+#include "name.h"
+
+struct todo_server;
+
+/**
+ * struct todo_list_info - A snapshot of one list's statistics.
+ * @key: the list.
+ * @entries: number of entries.
+ * @next_id: id of the next entry.
+ * @mailbox: messages waiting.
+ * @casts: casts sent to the list.
+ * @casts_failed: casts refused or failed.
+ * @alive: a server runs for the list.
+ */
+struct todo_list_info {
+	struct todo_key key;
+	u32 entries;
+	u32 next_id;
+	u32 mailbox;
+	u64 casts;
+	u64 casts_failed;
+	bool alive;
+};
+
+int todo_cache_init(void);
+void todo_cache_exit(void);
+struct todo_server *todo_cache_lookup(const struct todo_key *key);
+struct todo_server *todo_cache_get(const struct todo_key *key);
+bool todo_cache_remove(struct todo_server *s);
+int todo_cache_lists(u32 owner, struct todo_list_info **infos);
+unsigned int todo_cache_nr_servers(void);
+
+#endif /* _TODO_CACHE_H */

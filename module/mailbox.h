@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A list server's mailbox: a bounded FIFO of messages.
+ */
+#ifndef _TODO_MAILBOX_H
+#define _TODO_MAILBOX_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+struct todo_msg;
+
+/**
+ * struct todo_mailbox - Bounded FIFO of messages for one list server.
+ * @lock: protects every field below; never held while sleeping.
+ * @queue: queued messages, oldest first, linked by &todo_msg.node.
+ * @len: number of messages in @queue.
+ * @max: bound on @len: a cast beyond it fails, a call waits for room.
+ * @closed: no message is accepted any more; set when the server stops.
+ * @close_err: what senders get once @closed is set.
+ * @mail: the server sleeps here until a message arrives.
+ * @room: callers sleep here until @len drops below @max or @closed.
+ *
+ * Every sender's messages enter @queue in the order sent, and the server
+ * takes them from the head, so a client's messages are handled in order.
+ */
+struct todo_mailbox {
+	spinlock_t lock;	/* protects the fields below */
+	struct list_head queue;
+	unsigned int len;
+	unsigned int max;
+	bool closed;
+	int close_err;
+	wait_queue_head_t mail;
+	wait_queue_head_t room;
+};
+
+void todo_mailbox_init(struct todo_mailbox *mb, unsigned int max);
+int todo_mailbox_send(struct todo_mailbox *mb, struct todo_msg *msg,
+		      long *timeout);
+struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb);
+bool todo_mailbox_cancel(struct todo_mailbox *mb, struct todo_msg *msg);
+void todo_mailbox_close(struct todo_mailbox *mb, int err);
+unsigned int todo_mailbox_len(struct todo_mailbox *mb);
+
+#endif /* _TODO_MAILBOX_H */

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Messages to list servers: allocation, reference counting and the packed
+ * entry copies that %TODO_OP_READ replies with.
+ */
+#include <kunit/visibility.h>
+#include <linux/align.h>
+#include <linux/export.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "message.h"
+
+/**
+ * todo_msg_alloc() - Allocate a message holding one reference.
+ * @op: the request.
+ * @title: a title to copy into the message, or NULL.
+ * @title_len: length of @title.
+ *
+ * Memory is charged to the caller's memory cgroup.
+ *
+ * Context: process context; may sleep.
+ * Return: the message, or NULL if out of memory.
+ */
+struct todo_msg *todo_msg_alloc(enum todo_op op, const char *title,
+				size_t title_len)
+{
+	struct todo_msg *msg;
+
+	if (!title)
+		title_len = 0;
+	msg = kzalloc(struct_size(msg, title, title_len), GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return NULL;
+	INIT_LIST_HEAD(&msg->node);
+	refcount_set(&msg->ref, 1);
+	init_completion(&msg->done);
+	msg->op = op;
+	if (title) {
+		msg->has_title = true;
+		msg->title_len = title_len;
+		memcpy(msg->title, title, title_len);
+	}
+	return msg;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_msg_alloc);
+
+/**
+ * todo_msg_put() - Drop a reference; the last one frees the message.
+ * @msg: the message, or NULL.
+ *
+ * Context: any context that may free memory.
+ */
+void todo_msg_put(struct todo_msg *msg)
+{
+	if (msg && refcount_dec_and_test(&msg->ref)) {
+		kvfree(msg->buf);
+		kfree(msg);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_msg_put);
+
+/**
+ * todo_copy_next() - Walk the entry copies of a READ reply.
+ * @msg: a message whose READ reply has completed.
+ * @prev: the previous copy, or NULL for the first.
+ *
+ * Context: any.
+ * Return: the next copy, or NULL after the last.
+ */
+struct todo_copy *todo_copy_next(const struct todo_msg *msg,
+				 const struct todo_copy *prev)
+{
+	size_t off = 0;
+
+	if (prev)
+		off = (const char *)prev - (const char *)msg->buf +
+		      ALIGN(struct_size(prev, title, prev->title_len), 4);
+	if (off >= msg->buf_len)
+		return NULL;
+	return msg->buf + off;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_copy_next);

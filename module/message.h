@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Messages to list servers: what a call or a cast carries, and its reply.
+ */
+#ifndef _TODO_MESSAGE_H
+#define _TODO_MESSAGE_H
+
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+
+/**
+ * enum todo_op - What a message asks of a list server.
+ * @TODO_OP_PING: nothing; answers once every earlier message is handled.
+ * @TODO_OP_ADD: add an entry (@date, @title); replies with @id.
+ * @TODO_OP_UPDATE: change entry @id's date (if @has_date) and/or title
+ *	(if @has_title).
+ * @TODO_OP_DELETE: delete entry @id.
+ * @TODO_OP_READ: copy entries with ids above @after_id (only those of
+ *	@date if @has_date) into @buf, at most @buf_size bytes of them.
+ * @TODO_OP_HOLD: (tests) keep the server busy until @hold completes.
+ */
+enum todo_op {
+	TODO_OP_PING,
+	TODO_OP_ADD,
+	TODO_OP_UPDATE,
+	TODO_OP_DELETE,
+	TODO_OP_READ,
+	TODO_OP_HOLD,
+};
+
+/**
+ * struct todo_copy - One entry copied out by %TODO_OP_READ.
+ * @id: entry id.
+ * @date: entry date, YYYYMMDD.
+ * @title_len: title length in bytes.
+ * @title: the title, not NUL-terminated.
+ *
+ * Copies are packed one after the other in &todo_msg.buf, each starting at
+ * a 4-byte boundary; see todo_copy_next().
+ */
+struct todo_copy {
+	u32 id;
+	u32 date;
+	u16 title_len;
+	char title[];
+};
+
+/**
+ * struct todo_msg - A message in a list server's mailbox.
+ * @node: link in &todo_mailbox.queue; under the mailbox lock.
+ * @ref: one reference for the sender, one while the message is queued or
+ *	being handled.  Whoever drops the last one frees the message, so a
+ *	caller that gives up waiting never leaves the server writing into
+ *	freed memory.
+ * @done: completed by the server once the reply fields are written.
+ * @op: the request.
+ * @cast: the sender does not wait; a failure is only counted.
+ * @has_date: @date is given (ADD always; UPDATE, READ optionally).
+ * @has_title: @title is given (ADD always; UPDATE optionally).
+ * @err: reply: 0 or a negative errno.
+ * @id: request: entry id (UPDATE, DELETE); reply: new id (ADD).
+ * @date: request: a date.
+ * @after_id: request (READ): copy entries with larger ids.
+ * @buf_size: request (READ): budget for @buf in bytes.
+ * @buf: reply (READ): the copies; freed with the message.
+ * @buf_len: reply (READ): bytes used in @buf.
+ * @hold: request (HOLD): completion the server waits for.
+ * @title_len: length of @title.
+ * @title: request (ADD, UPDATE): the title, not NUL-terminated.
+ *
+ * Request fields are written by the sender before sending and not changed
+ * after; reply fields are written by the server before it completes @done
+ * and read by the sender only after.
+ */
+struct todo_msg {
+	struct list_head node;
+	refcount_t ref;
+	struct completion done;
+	enum todo_op op;
+	bool cast;
+	bool has_date;
+	bool has_title;
+	int err;
+	u32 id;
+	u32 date;
+	u32 after_id;
+	size_t buf_size;
+	void *buf;
+	size_t buf_len;
+	struct completion *hold;
+	u16 title_len;
+	char title[];
+};
+
+struct todo_msg *todo_msg_alloc(enum todo_op op, const char *title,
+				size_t title_len);
+void todo_msg_put(struct todo_msg *msg);
+struct todo_copy *todo_copy_next(const struct todo_msg *msg,
+				 const struct todo_copy *prev);
+
+#endif /* _TODO_MESSAGE_H */

@@ -1,0 +1,709 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "todo" generic netlink family: requests from userspace become calls
+ * and casts to list servers.  See Documentation/netlink.rst.
+ *
+ * Strict validation throughout (resv_start_op is 0): the core rejects
+ * attributes a command's policy does not list, reserved header bytes and
+ * unknown flags.  parallel_ops is set, so no global genetlink mutex is held
+ * while a call waits for a list server.  The family lives in the initial
+ * network namespace only (netnsok is false): the registry is global.
+ */
+#include <linux/cred.h>
+#include <linux/capability.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
+#include <linux/todo.h>
+#include <linux/uidgid.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "cache.h"
+#include "compat.h"
+#include "date.h"
+#include "message.h"
+#include "netlink.h"
+#include "params.h"
+#include "server.h"
+#include "title.h"
+
+/* A READ fetches at most this many bytes of entries per round trip. */
+#define TODO_READ_BUDGET	(16 * 1024)
+
+static struct netlink_range_validation todo_date_range = {
+	.min = TODO_DATE_MIN,
+	.max = TODO_DATE_MAX,
+};
+
+static const struct nla_policy todo_ping_policy[TODO_A_MAX + 1] = {
+	[TODO_A_LIST] = { .type = NLA_STRING, .len = TODO_NAME_MAX },
+	[TODO_A_OWNER] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy todo_add_policy[TODO_A_MAX + 1] = {
+	[TODO_A_LIST] = { .type = NLA_STRING, .len = TODO_NAME_MAX },
+	[TODO_A_OWNER] = { .type = NLA_U32 },
+	[TODO_A_DATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &todo_date_range),
+	[TODO_A_TITLE] = { .type = NLA_STRING, .len = TODO_TITLE_MAX },
+	[TODO_A_CAST] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy todo_get_policy[TODO_A_MAX + 1] = {
+	[TODO_A_LIST] = { .type = NLA_STRING, .len = TODO_NAME_MAX },
+	[TODO_A_OWNER] = { .type = NLA_U32 },
+	[TODO_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[TODO_A_DATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &todo_date_range),
+};
+
+static const struct nla_policy todo_update_policy[TODO_A_MAX + 1] = {
+	[TODO_A_LIST] = { .type = NLA_STRING, .len = TODO_NAME_MAX },
+	[TODO_A_OWNER] = { .type = NLA_U32 },
+	[TODO_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[TODO_A_DATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &todo_date_range),
+	[TODO_A_TITLE] = { .type = NLA_STRING, .len = TODO_TITLE_MAX },
+	[TODO_A_CAST] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy todo_delete_policy[TODO_A_MAX + 1] = {
+	[TODO_A_LIST] = { .type = NLA_STRING, .len = TODO_NAME_MAX },
+	[TODO_A_OWNER] = { .type = NLA_U32 },
+	[TODO_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[TODO_A_CAST] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy todo_lists_policy[TODO_A_MAX + 1] = {
+	[TODO_A_OWNER] = { .type = NLA_U32 },
+};
+
+static struct genl_family todo_family;
+
+/* Bytes of a string attribute, without a terminating NUL if present. */
+static size_t todo_nla_strlen(const struct nlattr *nla)
+{
+	size_t len = nla_len(nla);
+	const char *s = nla_data(nla);
+
+	if (len && s[len - 1] == '\0')
+		len--;
+	return len;
+}
+
+/* Put a string attribute from bytes that are not NUL-terminated. */
+static int todo_nla_put_str(struct sk_buff *skb, int type, const char *s,
+			    size_t len)
+{
+	struct nlattr *nla = nla_reserve(skb, type, len + 1);
+
+	if (!nla)
+		return -EMSGSIZE;
+	memcpy(nla_data(nla), s, len);
+	((char *)nla_data(nla))[len] = '\0';
+	return 0;
+}
+
+/* Who the request is about: the name rule and the owner rule. */
+static int todo_nl_key(struct sk_buff *skb, struct nlattr **attrs,
+		       struct netlink_ext_ack *extack, struct todo_key *key)
+{
+	u32 owner = from_kuid_munged(&init_user_ns, current_euid());
+	struct nlattr *name = attrs[TODO_A_LIST];
+
+	if (attrs[TODO_A_OWNER]) {
+		u32 want = nla_get_u32(attrs[TODO_A_OWNER]);
+
+		if (want != owner && !netlink_capable(skb, CAP_NET_ADMIN)) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[TODO_A_OWNER],
+					    "naming another owner needs CAP_NET_ADMIN");
+			return -EPERM;
+		}
+		owner = want;
+	}
+	if (!name) {
+		NL_SET_ERR_ATTR_MISS(extack, NULL, TODO_A_LIST);
+		return -EINVAL;
+	}
+	if (todo_key_init(key, owner, nla_data(name), todo_nla_strlen(name))) {
+		NL_SET_ERR_MSG_ATTR(extack, name,
+				    "list name must be 1-64 bytes of A-Z a-z 0-9 . _ - and not start with .");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int todo_nl_date(struct nlattr *nla, struct netlink_ext_ack *extack,
+			u32 *date)
+{
+	*date = nla_get_u32(nla);
+	if (!todo_date_valid(*date)) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "date is not a valid calendar day");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int todo_nl_title(struct nlattr *nla, struct netlink_ext_ack *extack)
+{
+	int err = todo_title_check(nla_data(nla), todo_nla_strlen(nla),
+				   todo_param(&todo_max_title_len));
+
+	if (err == -EMSGSIZE)
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "title is longer than max_title_len");
+	else if (err)
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "title must be non-empty UTF-8 without control characters");
+	return err;
+}
+
+/* Explain an error from the cache or a list server. */
+static int todo_nl_err(struct netlink_ext_ack *extack, int err)
+{
+	switch (err) {
+	case -ENOENT:
+		NL_SET_ERR_MSG(extack, "entry id not found");
+		break;
+	case -ESRCH:
+		NL_SET_ERR_MSG(extack, "list not found");
+		break;
+	case -EFBIG:
+		NL_SET_ERR_MSG(extack, "list is full (max_entries)");
+		break;
+	case -EOVERFLOW:
+		NL_SET_ERR_MSG(extack, "list has used every id");
+		break;
+	case -EAGAIN:
+		NL_SET_ERR_MSG(extack, "list server mailbox is full");
+		break;
+	case -ETIMEDOUT:
+		NL_SET_ERR_MSG(extack, "list server did not answer in time");
+		break;
+	case -EDQUOT:
+		NL_SET_ERR_MSG(extack,
+			       "too many lists for this user (max_lists_per_user)");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG(extack, "too many live lists (max_servers)");
+		break;
+	case -ESHUTDOWN:
+		NL_SET_ERR_MSG(extack, "module is unloading");
+		break;
+	case -EMSGSIZE:
+		NL_SET_ERR_MSG(extack, "title is longer than max_title_len");
+		break;
+	}
+	return err;
+}
+
+/* The server of an existing list, or -ESRCH. */
+static struct todo_server *todo_nl_server(const struct todo_key *key,
+					  struct netlink_ext_ack *extack)
+{
+	struct todo_server *s = todo_cache_lookup(key);
+
+	if (!s) {
+		todo_nl_err(extack, -ESRCH);
+		return ERR_PTR(-ESRCH);
+	}
+	return s;
+}
+
+/* Send @msg as a call or, if the request says so, as a cast. */
+static int todo_nl_send(struct todo_server *s, struct todo_msg *msg,
+			struct genl_info *info)
+{
+	int err;
+
+	if (info->attrs[TODO_A_CAST])
+		err = todo_server_cast(s, msg);
+	else
+		err = todo_server_call(s, msg);
+	return todo_nl_err(info->extack, err);
+}
+
+/* An empty reply, or one with an id. */
+static int todo_nl_reply(struct genl_info *info, u8 cmd, u32 id)
+{
+	struct sk_buff *rep;
+	void *hdr;
+
+	rep = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!rep)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(rep, info, &todo_family, 0, cmd);
+	if (!hdr || (id && nla_put_u32(rep, TODO_A_ID, id))) {
+		nlmsg_free(rep);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(rep, hdr);
+	return genlmsg_reply(rep, info);
+}
+
+static int todo_nl_ping(struct sk_buff *skb, struct genl_info *info)
+{
+	struct todo_server *s;
+	struct todo_msg *msg;
+	struct todo_key key;
+	int err;
+
+	if (!info->attrs[TODO_A_LIST])
+		return todo_nl_reply(info, TODO_CMD_PING, 0);
+
+	err = todo_nl_key(skb, info->attrs, info->extack, &key);
+	if (err)
+		return err;
+	s = todo_nl_server(&key, info->extack);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	err = -ENOMEM;
+	msg = todo_msg_alloc(TODO_OP_PING, NULL, 0);
+	if (msg)
+		err = todo_nl_err(info->extack, todo_server_call(s, msg));
+	if (!err)
+		err = todo_nl_reply(info, TODO_CMD_PING, 0);
+	todo_msg_put(msg);
+	todo_server_put(s);
+	return err;
+}
+
+static int todo_nl_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *title = attrs[TODO_A_TITLE];
+	struct todo_server *s;
+	struct todo_msg *msg;
+	struct todo_key key;
+	u32 date;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, TODO_A_LIST) ||
+	    GENL_REQ_ATTR_CHECK(info, TODO_A_DATE) ||
+	    GENL_REQ_ATTR_CHECK(info, TODO_A_TITLE))
+		return -EINVAL;
+	err = todo_nl_key(skb, attrs, info->extack, &key);
+	if (!err)
+		err = todo_nl_date(attrs[TODO_A_DATE], info->extack, &date);
+	if (!err)
+		err = todo_nl_title(title, info->extack);
+	if (err)
+		return err;
+
+	msg = todo_msg_alloc(TODO_OP_ADD, nla_data(title),
+			     todo_nla_strlen(title));
+	if (!msg)
+		return -ENOMEM;
+	msg->has_date = true;
+	msg->date = date;
+
+	s = todo_cache_get(&key);
+	if (IS_ERR(s)) {
+		err = todo_nl_err(info->extack, PTR_ERR(s));
+		goto out;
+	}
+	err = todo_nl_send(s, msg, info);
+	if (!err && !attrs[TODO_A_CAST])
+		err = todo_nl_reply(info, TODO_CMD_ADD, msg->id);
+	todo_server_put(s);
+out:
+	todo_msg_put(msg);
+	return err;
+}
+
+/* Copy entries with ids above @after_id (of @date if @has_date). */
+static struct todo_msg *todo_nl_read(struct todo_server *s, u32 after_id,
+				     bool has_date, u32 date,
+				     struct netlink_ext_ack *extack)
+{
+	struct todo_msg *msg;
+	int err;
+
+	msg = todo_msg_alloc(TODO_OP_READ, NULL, 0);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	msg->after_id = after_id;
+	msg->has_date = has_date;
+	msg->date = date;
+	msg->buf_size = TODO_READ_BUDGET;
+	err = todo_server_call(s, msg);
+	if (err) {
+		todo_msg_put(msg);
+		return ERR_PTR(todo_nl_err(extack, err));
+	}
+	return msg;
+}
+
+static int todo_nl_fill_entry(struct sk_buff *skb, const struct todo_copy *c,
+			      u32 portid, u32 seq, int flags)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &todo_family, flags, TODO_CMD_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, TODO_A_ID, c->id) ||
+	    nla_put_u32(skb, TODO_A_DATE, c->date) ||
+	    todo_nla_put_str(skb, TODO_A_TITLE, c->title, c->title_len)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int todo_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct todo_copy *c;
+	struct todo_server *s;
+	struct todo_msg *msg;
+	struct todo_key key;
+	struct sk_buff *rep;
+	u32 id;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, TODO_A_LIST) ||
+	    GENL_REQ_ATTR_CHECK(info, TODO_A_ID))
+		return -EINVAL;
+	err = todo_nl_key(skb, info->attrs, info->extack, &key);
+	if (err)
+		return err;
+	id = nla_get_u32(info->attrs[TODO_A_ID]);
+	s = todo_nl_server(&key, info->extack);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	msg = todo_nl_read(s, id - 1, false, 0, info->extack);
+	todo_server_put(s);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+
+	c = todo_copy_next(msg, NULL);
+	if (!c || c->id != id) {
+		err = todo_nl_err(info->extack, -ENOENT);
+		goto out;
+	}
+	err = -ENOMEM;
+	rep = genlmsg_new(nla_total_size(sizeof(u32)) * 2 +
+			  nla_total_size(c->title_len + 1), GFP_KERNEL);
+	if (!rep)
+		goto out;
+	err = todo_nl_fill_entry(rep, c, info->snd_portid, info->snd_seq, 0);
+	if (err) {
+		nlmsg_free(rep);
+		goto out;
+	}
+	err = genlmsg_reply(rep, info);
+out:
+	todo_msg_put(msg);
+	return err;
+}
+
+/**
+ * struct todo_get_dump - State of a GET dump, kept in &netlink_callback.ctx.
+ * @server: the list's server, referenced until the dump is done; NULL for
+ *	a list that does not exist (the dump is empty).
+ * @after_id: the last id sent; the next round starts after it.
+ * @date: only entries of this date, if @has_date.
+ * @has_date: a date was given.
+ */
+struct todo_get_dump {
+	struct todo_server *server;
+	u32 after_id;
+	u32 date;
+	bool has_date;
+};
+
+static int todo_nl_get_start(struct netlink_callback *cb)
+{
+	struct todo_get_dump *ctx = (void *)cb->ctx;
+	struct nlattr **attrs = todo_dump_attrs(cb);
+	struct todo_key key;
+	int err;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	memset(ctx, 0, sizeof(*ctx));
+	err = todo_nl_key(cb->skb, attrs, cb->extack, &key);
+	if (err)
+		return err;
+	if (attrs[TODO_A_DATE]) {
+		err = todo_nl_date(attrs[TODO_A_DATE], cb->extack, &ctx->date);
+		if (err)
+			return err;
+		ctx->has_date = true;
+	}
+	/* Room for one entry with the longest title, whatever the reader. */
+	cb->min_dump_alloc = 2 * PAGE_SIZE;
+	ctx->server = todo_cache_lookup(&key);
+	return 0;
+}
+
+static int todo_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct todo_get_dump *ctx = (void *)cb->ctx;
+	struct todo_copy *c;
+	struct todo_msg *msg;
+	int sent = 0;
+
+	if (!ctx->server)
+		return 0;
+	msg = todo_nl_read(ctx->server, ctx->after_id, ctx->has_date,
+			   ctx->date, cb->extack);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	for (c = todo_copy_next(msg, NULL); c; c = todo_copy_next(msg, c)) {
+		if (todo_nl_fill_entry(skb, c, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI))
+			break;
+		ctx->after_id = c->id;
+		sent++;
+	}
+	todo_msg_put(msg);
+	if (!sent && c)
+		return -EMSGSIZE;
+	return sent ? skb->len : 0;
+}
+
+static int todo_nl_get_done(struct netlink_callback *cb)
+{
+	struct todo_get_dump *ctx = (void *)cb->ctx;
+
+	todo_server_put(ctx->server);
+	return 0;
+}
+
+static int todo_nl_update(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *title = attrs[TODO_A_TITLE];
+	struct todo_server *s;
+	struct todo_msg *msg;
+	struct todo_key key;
+	u32 date = 0;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, TODO_A_LIST) ||
+	    GENL_REQ_ATTR_CHECK(info, TODO_A_ID))
+		return -EINVAL;
+	if (!attrs[TODO_A_DATE] && !title) {
+		GENL_SET_ERR_MSG(info, "update needs a date or a title");
+		return -EINVAL;
+	}
+	err = todo_nl_key(skb, attrs, info->extack, &key);
+	if (!err && attrs[TODO_A_DATE])
+		err = todo_nl_date(attrs[TODO_A_DATE], info->extack, &date);
+	if (!err && title)
+		err = todo_nl_title(title, info->extack);
+	if (err)
+		return err;
+
+	s = todo_nl_server(&key, info->extack);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	err = -ENOMEM;
+	msg = todo_msg_alloc(TODO_OP_UPDATE, title ? nla_data(title) : NULL,
+			     title ? todo_nla_strlen(title) : 0);
+	if (msg) {
+		msg->id = nla_get_u32(attrs[TODO_A_ID]);
+		msg->has_date = attrs[TODO_A_DATE];
+		msg->date = date;
+		err = todo_nl_send(s, msg, info);
+	}
+	todo_msg_put(msg);
+	todo_server_put(s);
+	return err;
+}
+
+static int todo_nl_delete(struct sk_buff *skb, struct genl_info *info)
+{
+	struct todo_server *s;
+	struct todo_msg *msg;
+	struct todo_key key;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, TODO_A_LIST) ||
+	    GENL_REQ_ATTR_CHECK(info, TODO_A_ID))
+		return -EINVAL;
+	err = todo_nl_key(skb, info->attrs, info->extack, &key);
+	if (err)
+		return err;
+	s = todo_nl_server(&key, info->extack);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	err = -ENOMEM;
+	msg = todo_msg_alloc(TODO_OP_DELETE, NULL, 0);
+	if (msg) {
+		msg->id = nla_get_u32(info->attrs[TODO_A_ID]);
+		err = todo_nl_send(s, msg, info);
+	}
+	todo_msg_put(msg);
+	todo_server_put(s);
+	return err;
+}
+
+/**
+ * struct todo_lists_dump - State of a LISTS dump, in &netlink_callback.ctx.
+ * @infos: snapshot taken when the dump started; freed when it is done.
+ * @n: number of @infos.
+ * @pos: next one to send.
+ */
+struct todo_lists_dump {
+	struct todo_list_info *infos;
+	int n;
+	int pos;
+};
+
+static int todo_nl_lists_start(struct netlink_callback *cb)
+{
+	struct todo_lists_dump *ctx = (void *)cb->ctx;
+	struct nlattr **attrs = todo_dump_attrs(cb);
+	u32 owner = from_kuid_munged(&init_user_ns, current_euid());
+	int n;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	memset(ctx, 0, sizeof(*ctx));
+	if (attrs[TODO_A_OWNER]) {
+		u32 want = nla_get_u32(attrs[TODO_A_OWNER]);
+
+		if (want != owner && !netlink_capable(cb->skb, CAP_NET_ADMIN)) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TODO_A_OWNER],
+					    "naming another owner needs CAP_NET_ADMIN");
+			return -EPERM;
+		}
+		owner = want;
+	}
+	n = todo_cache_lists(owner, &ctx->infos);
+	if (n < 0)
+		return n;
+	ctx->n = n;
+	return 0;
+}
+
+static int todo_nl_fill_list(struct sk_buff *skb,
+			     const struct todo_list_info *li, u32 portid,
+			     u32 seq)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &todo_family, NLM_F_MULTI,
+			  TODO_CMD_LISTS);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (todo_nla_put_str(skb, TODO_A_LIST, li->key.name, li->key.len) ||
+	    nla_put_u32(skb, TODO_A_OWNER, li->key.owner) ||
+	    nla_put_u32(skb, TODO_A_ENTRIES, li->entries) ||
+	    nla_put_u32(skb, TODO_A_NEXT_ID, li->next_id) ||
+	    nla_put_u32(skb, TODO_A_MAILBOX, li->mailbox) ||
+	    nla_put_u64_64bit(skb, TODO_A_CASTS, li->casts, TODO_A_PAD) ||
+	    nla_put_u64_64bit(skb, TODO_A_CASTS_FAILED, li->casts_failed,
+			      TODO_A_PAD) ||
+	    nla_put_u8(skb, TODO_A_ALIVE, li->alive)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int todo_nl_lists_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct todo_lists_dump *ctx = (void *)cb->ctx;
+	int start = ctx->pos;
+
+	while (ctx->pos < ctx->n) {
+		if (todo_nl_fill_list(skb, &ctx->infos[ctx->pos],
+				      NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq))
+			break;
+		ctx->pos++;
+	}
+	return ctx->pos > start ? skb->len : 0;
+}
+
+static int todo_nl_lists_done(struct netlink_callback *cb)
+{
+	struct todo_lists_dump *ctx = (void *)cb->ctx;
+
+	kvfree(ctx->infos);
+	return 0;
+}
+
+static const struct genl_ops todo_ops[] = {
+	{
+		.cmd = TODO_CMD_PING,
+		.doit = todo_nl_ping,
+		.policy = todo_ping_policy,
+		.maxattr = TODO_A_MAX,
+	},
+	{
+		.cmd = TODO_CMD_ADD,
+		.doit = todo_nl_add,
+		.policy = todo_add_policy,
+		.maxattr = TODO_A_MAX,
+	},
+	{
+		.cmd = TODO_CMD_GET,
+		.doit = todo_nl_get_doit,
+		.start = todo_nl_get_start,
+		.dumpit = todo_nl_get_dumpit,
+		.done = todo_nl_get_done,
+		.policy = todo_get_policy,
+		.maxattr = TODO_A_MAX,
+	},
+	{
+		.cmd = TODO_CMD_UPDATE,
+		.doit = todo_nl_update,
+		.policy = todo_update_policy,
+		.maxattr = TODO_A_MAX,
+	},
+	{
+		.cmd = TODO_CMD_DELETE,
+		.doit = todo_nl_delete,
+		.policy = todo_delete_policy,
+		.maxattr = TODO_A_MAX,
+	},
+	{
+		.cmd = TODO_CMD_LISTS,
+		.start = todo_nl_lists_start,
+		.dumpit = todo_nl_lists_dumpit,
+		.done = todo_nl_lists_done,
+		.policy = todo_lists_policy,
+		.maxattr = TODO_A_MAX,
+	},
+};
+
+static struct genl_family todo_family __ro_after_init = {
+	.name = TODO_FAMILY_NAME,
+	.version = TODO_FAMILY_VERSION,
+	.maxattr = TODO_A_MAX,
+	.netnsok = false,
+	.parallel_ops = true,
+	.resv_start_op = 0,
+	.module = THIS_MODULE,
+	.ops = todo_ops,
+	.n_ops = ARRAY_SIZE(todo_ops),
+};
+
+/**
+ * todo_netlink_init() - Register the generic netlink family.
+ *
+ * Context: module init.
+ * Return: 0 or a negative errno.
+ */
+int todo_netlink_init(void)
+{
+	return genl_register_family(&todo_family);
+}
+
+/**
+ * todo_netlink_exit() - Unregister the family.
+ *
+ * Returns once no request handler of the family runs any more; a running
+ * dump holds a module reference, so none is left either.
+ *
+ * Context: module exit; sleeps.
+ */
+void todo_netlink_exit(void)
+{
+	genl_unregister_family(&todo_family);
+}

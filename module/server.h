@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * List servers (the book's Todo.Server): one kthread per live list.
+ */
+#ifndef _TODO_SERVER_H
+#define _TODO_SERVER_H
+
+#include <linux/atomic.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+
+#include "list.h"
+#include "mailbox.h"
+#include "name.h"
+
+struct task_struct;
+struct todo_msg;
+
+/**
+ * struct todo_server - A list server: a kthread owning one list.
+ * @node: link in the cache's table.
+ * @key: the list's owner and name; constant.
+ * @ref: references: the cache's while the server is registered, and one
+ *	per user of a lookup; the last put frees the server after an RCU
+ *	grace period (lookups run under RCU).
+ * @task: the kthread, with a task reference held until the server stops.
+ * @mbox: the mailbox; the only way to reach @list.
+ * @list: the list.  Touched only by @task (and by the final put, once
+ *	@task is gone).
+ * @entries: snapshot of the list's size, written by @task after each
+ *	message, read locklessly for statistics.
+ * @next_id: snapshot of the list's next id, like @entries.
+ * @casts: casts sent to this server.
+ * @casts_failed: casts that were refused (full mailbox) or failed when
+ *	handled.
+ * @rcu: for the deferred free.
+ */
+struct todo_server {
+	struct rhash_head node;
+	struct todo_key key;
+	refcount_t ref;
+	struct task_struct *task;
+	struct todo_mailbox mbox;
+	struct todo_list list;
+	u32 entries;
+	u32 next_id;
+	atomic64_t casts;
+	atomic64_t casts_failed;
+	struct rcu_head rcu;
+};
+
+struct todo_server *todo_server_create(const struct todo_key *key);
+void todo_server_start(struct todo_server *s);
+void todo_server_stop(struct todo_server *s);
+void todo_server_put(struct todo_server *s);
+int todo_server_call(struct todo_server *s, struct todo_msg *msg);
+int todo_server_cast(struct todo_server *s, struct todo_msg *msg);
+
+#endif /* _TODO_SERVER_H */

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/*
+ * The "todo" generic netlink family: the interface between todo.ko and its
+ * clients.  Documentation/netlink/specs/todo.yaml describes the same family
+ * for YNL and must match this file exactly; Documentation/netlink.rst
+ * explains it.
+ */
+#ifndef _UAPI_LINUX_TODO_H
+#define _UAPI_LINUX_TODO_H
+
+#define TODO_FAMILY_NAME	"todo"
+#define TODO_FAMILY_VERSION	1
+
+/* Longest list name, in bytes; names are [A-Za-z0-9._-]+, no leading '.' */
+#define TODO_NAME_MAX		64
+/* Hard cap of a title, in bytes; the max_title_len parameter is lower. */
+#define TODO_TITLE_MAX		4096
+
+/**
+ * enum todo_attr - Attributes, one set shared by every command.
+ * @TODO_A_LIST: string, the list's name.
+ * @TODO_A_OWNER: u32, the list owner's uid; defaults to the caller's
+ *	effective uid.  Naming another uid needs CAP_NET_ADMIN.
+ * @TODO_A_ID: u32, an entry id (>= 1).
+ * @TODO_A_DATE: u32, a date as the decimal number YYYYMMDD.
+ * @TODO_A_TITLE: string, an entry title (UTF-8, no control characters).
+ * @TODO_A_CAST: flag; present on a mutation, the request is a cast: the
+ *	kernel acknowledges once the message is queued in the list server's
+ *	mailbox, and the outcome is only counted in the list's statistics.
+ *	Absent, the request is a call: the answer is the server's.
+ * @TODO_A_ENTRIES: u32, number of entries of a list (lists replies).
+ * @TODO_A_MAILBOX: u32, messages waiting in a list server's mailbox.
+ * @TODO_A_CASTS: u64, casts a list server has handled.
+ * @TODO_A_CASTS_FAILED: u64, casts that failed (queued or handled).
+ * @TODO_A_ALIVE: u8, 1 if a list server runs for the list, else 0.
+ * @TODO_A_NEXT_ID: u32, the id the list's next entry will get.
+ * @TODO_A_PAD: padding for 64-bit attributes.
+ */
+enum todo_attr {
+	TODO_A_LIST = 1,
+	TODO_A_OWNER,
+	TODO_A_ID,
+	TODO_A_DATE,
+	TODO_A_TITLE,
+	TODO_A_CAST,
+	TODO_A_ENTRIES,
+	TODO_A_MAILBOX,
+	TODO_A_CASTS,
+	TODO_A_CASTS_FAILED,
+	TODO_A_ALIVE,
+	TODO_A_NEXT_ID,
+	TODO_A_PAD,
+
+	__TODO_A_MAX,
+	TODO_A_MAX = __TODO_A_MAX - 1
+};
+
+/**
+ * enum todo_cmd - Commands.  Replies carry the request's command number.
+ * @TODO_CMD_PING: no attributes; answered at once by the netlink handler,
+ *	without touching any list: the baseline round trip.
+ * @TODO_CMD_ADD: LIST, DATE, TITLE [, OWNER] [, CAST].  A call replies
+ *	with ID, the new entry's id.  Creates the list on first use.
+ * @TODO_CMD_GET: do: LIST, ID [, OWNER] replies with ID, DATE, TITLE.
+ *	dump: LIST [, DATE] [, OWNER], one message per entry (ID, DATE,
+ *	TITLE) in ascending id order.  Never creates a list: an unknown list
+ *	has no entries.
+ * @TODO_CMD_UPDATE: LIST, ID [, DATE] [, TITLE] [, OWNER] [, CAST].
+ * @TODO_CMD_DELETE: LIST, ID [, OWNER] [, CAST].
+ * @TODO_CMD_LISTS: dump: [OWNER]; one message per list of that owner:
+ *	LIST, OWNER, ENTRIES, NEXT_ID, MAILBOX, CASTS, CASTS_FAILED, ALIVE.
+ */
+enum todo_cmd {
+	TODO_CMD_PING = 1,
+	TODO_CMD_ADD,
+	TODO_CMD_GET,
+	TODO_CMD_UPDATE,
+	TODO_CMD_DELETE,
+	TODO_CMD_LISTS,
+
+	__TODO_CMD_MAX,
+	TODO_CMD_MAX = __TODO_CMD_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_TODO_H */

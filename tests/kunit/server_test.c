@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: mailboxes, list servers and the cache.  Servers are real kthreads
+ * reached through the real cache; the owners used here (uids from 4000000)
+ * are nobody's, so the suite can run beside other users of the module.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/kthread.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/string.h>
+
+#include "cache.h"
+#include "mailbox.h"
+#include "message.h"
+#include "name.h"
+#include "params.h"
+#include "server.h"
+
+#define OWNER	4000000U
+
+/* Parameters a case may change; restored after every case. */
+static struct todo_uint_param *const todo_saved_params[] = {
+	&todo_call_timeout_ms, &todo_mailbox_max, &todo_max_servers,
+	&todo_max_lists_per_user,
+};
+
+struct todo_server_test {
+	unsigned int saved[ARRAY_SIZE(todo_saved_params)];
+	struct todo_server *servers[16];
+	unsigned int nr_servers;
+};
+
+static int todo_server_test_init(struct kunit *test)
+{
+	struct todo_server_test *t;
+	unsigned int i;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < ARRAY_SIZE(todo_saved_params); i++)
+		t->saved[i] = todo_saved_params[i]->val;
+	test->priv = t;
+	return 0;
+}
+
+static void todo_server_test_exit(struct kunit *test)
+{
+	struct todo_server_test *t = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < t->nr_servers; i++) {
+		todo_cache_remove(t->servers[i]);
+		todo_server_put(t->servers[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(todo_saved_params); i++)
+		todo_saved_params[i]->val = t->saved[i];
+}
+
+/* A registered server for (owner, name), removed when the case ends. */
+static struct todo_server *server(struct kunit *test, u32 owner,
+				  const char *name)
+{
+	struct todo_server_test *t = test->priv;
+	struct todo_server *s;
+	struct todo_key key;
+
+	KUNIT_ASSERT_EQ(test, todo_key_init(&key, owner, name, strlen(name)),
+			0);
+	s = todo_cache_get(&key);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_ASSERT_LT(test, t->nr_servers, ARRAY_SIZE(t->servers));
+	t->servers[t->nr_servers++] = s;
+	return s;
+}
+
+static struct todo_msg *msg_add(struct kunit *test, u32 date,
+				const char *title)
+{
+	struct todo_msg *msg = todo_msg_alloc(TODO_OP_ADD, title,
+					      strlen(title));
+
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	msg->has_date = true;
+	msg->date = date;
+	return msg;
+}
+
+static int cast_add(struct kunit *test, struct todo_server *s, u32 date,
+		    const char *title)
+{
+	struct todo_msg *msg = msg_add(test, date, title);
+	int err = todo_server_cast(s, msg);
+
+	todo_msg_put(msg);
+	return err;
+}
+
+static int call_op(struct kunit *test, struct todo_server *s,
+		   enum todo_op op)
+{
+	struct todo_msg *msg = todo_msg_alloc(op, NULL, 0);
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	err = todo_server_call(s, msg);
+	todo_msg_put(msg);
+	return err;
+}
+
+/* Titles of all entries, in id order, joined with '|'. */
+static const char *titles(struct kunit *test, struct todo_server *s)
+{
+	char *buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	struct todo_copy *c;
+	struct todo_msg *msg;
+	size_t len = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	msg = todo_msg_alloc(TODO_OP_READ, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	msg->buf_size = 64 * 1024;
+	KUNIT_ASSERT_EQ(test, todo_server_call(s, msg), 0);
+	for (c = todo_copy_next(msg, NULL); c; c = todo_copy_next(msg, c))
+		len += scnprintf(buf + len, 4096 - len, "%s%.*s",
+				 len ? "|" : "", c->title_len, c->title);
+	todo_msg_put(msg);
+	return buf;
+}
+
+/* Keep a server busy until the returned completion is completed. */
+static struct completion *hold(struct kunit *test, struct todo_server *s)
+{
+	struct completion *done = kunit_kzalloc(test, sizeof(*done),
+						GFP_KERNEL);
+	struct todo_msg *msg;
+
+	KUNIT_ASSERT_NOT_NULL(test, done);
+	init_completion(done);
+	msg = todo_msg_alloc(TODO_OP_HOLD, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	msg->hold = done;
+	KUNIT_ASSERT_EQ(test, todo_server_cast(s, msg), 0);
+	todo_msg_put(msg);
+	/* Wait until the server has taken it out of the mailbox. */
+	while (todo_mailbox_len(&s->mbox))
+		msleep(20);
+	return done;
+}
+
+/* The book's ServerTest: a cast, then a call from the same client, sees it */
+static void todo_server_cast_then_call(struct kunit *test)
+{
+	struct todo_server *s = server(test, OWNER, "server-test");
+
+	KUNIT_EXPECT_STREQ(test, titles(test, s), "");
+	KUNIT_EXPECT_EQ(test, cast_add(test, s, 20181219, "Dentist"), 0);
+	KUNIT_EXPECT_STREQ(test, titles(test, s), "Dentist");
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts), 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts_failed), 0);
+}
+
+/* A call answers with the handler's result; a failed cast is counted. */
+static void todo_server_call_and_cast(struct kunit *test)
+{
+	struct todo_server *s = server(test, OWNER, "call-cast");
+	struct todo_msg *msg;
+
+	msg = msg_add(test, 20181219, "Dentist");
+	KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), 0);
+	KUNIT_EXPECT_EQ(test, msg->id, 1);
+	todo_msg_put(msg);
+
+	msg = todo_msg_alloc(TODO_OP_DELETE, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	msg->id = 7;
+	KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), -ENOENT);
+	KUNIT_EXPECT_EQ(test, todo_server_cast(s, msg), 0);
+	todo_msg_put(msg);
+	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_PING), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts), 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts_failed), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(s->entries), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(s->next_id), 2);
+}
+
+/* 200 casts then a call: handled in the order sent. */
+static void todo_server_mailbox_order(struct kunit *test)
+{
+	struct todo_server *s = server(test, OWNER, "order");
+	char title[8], *want;
+	size_t len = 0;
+	unsigned int i;
+
+	want = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	for (i = 0; i < 200; i++) {
+		scnprintf(title, sizeof(title), "%u", i);
+		len += scnprintf(want + len, 4096 - len, "%s%s",
+				 len ? "|" : "", title);
+		KUNIT_ASSERT_EQ(test, cast_add(test, s, 20181219, title), 0);
+	}
+	KUNIT_EXPECT_STREQ(test, titles(test, s), want);
+}
+
+/* A call times out, and a message still queued is withdrawn. */
+static void todo_server_call_timeout(struct kunit *test)
+{
+	struct todo_server *s = server(test, OWNER, "timeout");
+	struct completion *busy;
+	struct todo_msg *msg;
+
+	todo_call_timeout_ms.val = 200;
+	busy = hold(test, s);
+	msg = msg_add(test, 20181219, "late");
+	KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&s->mbox), 0);
+	KUNIT_EXPECT_EQ(test, refcount_read(&msg->ref), 1);
+	todo_msg_put(msg);
+	complete(busy);
+	KUNIT_EXPECT_STREQ(test, titles(test, s), "");
+}
+
+/* A call that times out while the server handles it: no use after free. */
+static void todo_server_timeout_while_handled(struct kunit *test)
+{
+	struct todo_server *s = server(test, OWNER, "slow");
+	struct completion busy;
+	struct todo_msg *msg;
+
+	todo_call_timeout_ms.val = 200;
+	init_completion(&busy);
+	msg = todo_msg_alloc(TODO_OP_HOLD, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	msg->hold = &busy;
+	KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, refcount_read(&msg->ref), 2);
+	todo_msg_put(msg);	/* the server still holds it */
+	complete(&busy);
+	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_PING), 0);
+}
+
+struct todo_killed_caller {
+	struct todo_server *server;
+	struct completion finished;
+	int err;
+};
+
+static int todo_killed_caller_fn(void *data)
+{
+	struct todo_killed_caller *kc = data;
+	struct todo_msg *msg = todo_msg_alloc(TODO_OP_PING, NULL, 0);
+
+	allow_signal(SIGKILL);
+	kc->err = msg ? todo_server_call(kc->server, msg) : -ENOMEM;
+	todo_msg_put(msg);
+	complete(&kc->finished);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
+	return 0;
+}
+
+/* A caller killed while waiting returns -EINTR; its message is withdrawn. */
+static void todo_server_caller_killed(struct kunit *test)
+{
+	struct todo_server *s = server(test, OWNER, "killed");
+	struct todo_killed_caller kc = { .server = s };
+	struct task_struct *task;
+	struct completion *busy;
+
+	busy = hold(test, s);
+	init_completion(&kc.finished);
+	task = kthread_run(todo_killed_caller_fn, &kc, "todo-test-caller");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	get_task_struct(task);
+	while (!todo_mailbox_len(&s->mbox))
+		msleep(20);
+	send_sig(SIGKILL, task, 1);
+	wait_for_completion(&kc.finished);
+	kthread_stop(task);
+	put_task_struct(task);
+	KUNIT_EXPECT_EQ(test, kc.err, -EINTR);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&s->mbox), 0);
+	complete(busy);
+	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_PING), 0);
+}
+
+/* Past mailbox_max a cast fails at once; a call waits, then times out. */
+static void todo_server_bounded_mailbox(struct kunit *test)
+{
+	struct todo_server *s;
+	struct completion *busy;
+	unsigned int i;
+
+	todo_mailbox_max.val = 4;
+	todo_call_timeout_ms.val = 200;
+	s = server(test, OWNER, "bounded");
+	busy = hold(test, s);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, cast_add(test, s, 20181219, "x"), 0);
+	KUNIT_EXPECT_EQ(test, cast_add(test, s, 20181219, "y"), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&s->mbox), 4);
+	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_PING), -ETIMEDOUT);
+	complete(busy);
+	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_PING), 0);
+	KUNIT_EXPECT_STREQ(test, titles(test, s), "x|x|x|x");
+	/* The hold, four accepted and one refused. */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts), 6);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts_failed), 1);
+}
+
+/* A closed mailbox fails queued messages and refuses new ones. */
+static void todo_server_mailbox_close(struct kunit *test)
+{
+	struct todo_mailbox mb;
+	struct todo_msg *a = msg_add(test, 20181219, "a");
+	struct todo_msg *b = msg_add(test, 20181219, "b");
+
+	todo_mailbox_init(&mb, 8);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, a, NULL), 0);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&mb), 1);
+	todo_mailbox_close(&mb, -ESHUTDOWN);
+	KUNIT_EXPECT_TRUE(test, completion_done(&a->done));
+	KUNIT_EXPECT_EQ(test, a->err, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, refcount_read(&a->ref), 1);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, b, NULL), -ESHUTDOWN);
+	KUNIT_EXPECT_FALSE(test, todo_mailbox_cancel(&mb, b));
+	todo_msg_put(a);
+	todo_msg_put(b);
+}
+
+/* Reads are cursors: a small budget returns a prefix, and resumes. */
+static void todo_server_read_cursor(struct kunit *test)
+{
+	struct todo_server *s = server(test, OWNER, "cursor");
+	unsigned int i, seen = 0, rounds = 0;
+	struct todo_copy *c;
+	struct todo_msg *msg;
+	u32 after = 0;
+
+	for (i = 0; i < 50; i++)
+		KUNIT_ASSERT_EQ(test, cast_add(test, s, 20181219 + i % 2,
+					       "entry"), 0);
+	do {
+		msg = todo_msg_alloc(TODO_OP_READ, NULL, 0);
+		KUNIT_ASSERT_NOT_NULL(test, msg);
+		msg->after_id = after;
+		msg->has_date = true;
+		msg->date = 20181220;
+		msg->buf_size = 64;
+		KUNIT_ASSERT_EQ(test, todo_server_call(s, msg), 0);
+		for (c = todo_copy_next(msg, NULL); c;
+		     c = todo_copy_next(msg, c)) {
+			KUNIT_EXPECT_EQ(test, c->id, after + 2);
+			KUNIT_EXPECT_EQ(test, c->date, 20181220);
+			after = c->id;
+			seen++;
+		}
+		i = msg->buf_len;
+		todo_msg_put(msg);
+		rounds++;
+	} while (i);
+	KUNIT_EXPECT_EQ(test, seen, 25);
+	KUNIT_EXPECT_GT(test, rounds, 2);
+}
+
+/* The book's CacheTest: same name, same server; other names, others. */
+static void todo_cache_same_and_different(struct kunit *test)
+{
+	struct todo_server *bob = server(test, OWNER, "bob");
+	struct todo_server *alice = server(test, OWNER, "alice");
+	struct todo_server *other_bob = server(test, OWNER + 1, "bob");
+	struct todo_server *again;
+	struct todo_key key;
+
+	KUNIT_EXPECT_PTR_NE(test, bob, alice);
+	KUNIT_EXPECT_PTR_NE(test, bob, other_bob);
+	todo_key_init(&key, OWNER, "bob", 3);
+	again = todo_cache_get(&key);
+	KUNIT_EXPECT_PTR_EQ(test, again, bob);
+	todo_server_put(again);
+	again = todo_cache_lookup(&key);
+	KUNIT_EXPECT_PTR_EQ(test, again, bob);
+	todo_server_put(again);
+	todo_key_init(&key, OWNER, "carol", 5);
+	KUNIT_EXPECT_NULL(test, todo_cache_lookup(&key));
+}
+
+struct todo_racer {
+	struct todo_key key;
+	struct completion *go;
+	struct completion done;
+	struct todo_server *got;
+};
+
+static int todo_racer_fn(void *data)
+{
+	struct todo_racer *r = data;
+
+	wait_for_completion(r->go);
+	r->got = todo_cache_get(&r->key);
+	complete(&r->done);
+	return 0;
+}
+
+/* Many threads racing to create one list get one server. */
+static void todo_cache_create_race(struct kunit *test)
+{
+	struct todo_server_test *t = test->priv;
+	struct todo_racer *r;
+	unsigned int i, n = 8, before = todo_cache_nr_servers();
+	struct completion go;
+
+	r = kunit_kcalloc(test, n, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	init_completion(&go);
+	for (i = 0; i < n; i++) {
+		todo_key_init(&r[i].key, OWNER, "race", 4);
+		r[i].go = &go;
+		init_completion(&r[i].done);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(todo_racer_fn,
+							    &r[i],
+							    "todo-racer")));
+	}
+	complete_all(&go);
+	for (i = 0; i < n; i++)
+		wait_for_completion(&r[i].done);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(r[i].got));
+		KUNIT_EXPECT_PTR_EQ(test, r[i].got, r[0].got);
+	}
+	KUNIT_EXPECT_EQ(test, todo_cache_nr_servers(), before + 1);
+	if (!IS_ERR_OR_NULL(r[0].got))
+		t->servers[t->nr_servers++] = r[0].got;
+	for (i = 1; i < n; i++)
+		if (!IS_ERR_OR_NULL(r[i].got))
+			todo_server_put(r[i].got);
+}
+
+/* max_lists_per_user and max_servers refuse new lists, nothing else. */
+static void todo_cache_limits(struct kunit *test)
+{
+	struct todo_server *s;
+	struct todo_key key;
+
+	todo_max_lists_per_user.val = 2;
+	server(test, OWNER + 2, "one");
+	server(test, OWNER + 2, "two");
+	todo_key_init(&key, OWNER + 2, "three", 5);
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key), ERR_PTR(-EDQUOT));
+	todo_key_init(&key, OWNER + 2, "two", 3);
+	s = todo_cache_get(&key);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(s));
+	if (!IS_ERR(s))
+		todo_server_put(s);
+
+	todo_max_servers.val = todo_cache_nr_servers();
+	todo_key_init(&key, OWNER + 3, "one", 3);
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key), ERR_PTR(-ENOSPC));
+	todo_max_servers.val = todo_cache_nr_servers() + 1;
+	server(test, OWNER + 3, "one");
+}
+
+/* Lists of one owner, with statistics, sorted by name. */
+static void todo_cache_lists_snapshot(struct kunit *test)
+{
+	struct todo_list_info *infos;
+	struct todo_server *s;
+	int n;
+
+	server(test, OWNER + 4, "zeta");
+	s = server(test, OWNER + 4, "alpha");
+	KUNIT_EXPECT_EQ(test, cast_add(test, s, 20181219, "x"), 0);
+	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_PING), 0);
+	n = todo_cache_lists(OWNER + 4, &infos);
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_STREQ(test, infos[0].key.name, "alpha");
+	KUNIT_EXPECT_EQ(test, infos[0].entries, 1);
+	KUNIT_EXPECT_EQ(test, infos[0].next_id, 2);
+	KUNIT_EXPECT_EQ(test, infos[0].casts, 1);
+	KUNIT_EXPECT_TRUE(test, infos[0].alive);
+	KUNIT_EXPECT_STREQ(test, infos[1].key.name, "zeta");
+	KUNIT_EXPECT_EQ(test, infos[1].entries, 0);
+	kvfree(infos);
+	KUNIT_EXPECT_EQ(test, todo_cache_lists(OWNER + 5, &infos), 0);
+	kvfree(infos);
+}
+
+static struct kunit_case todo_server_test_cases[] = {
+	KUNIT_CASE(todo_server_cast_then_call),
+	KUNIT_CASE(todo_server_call_and_cast),
+	KUNIT_CASE(todo_server_mailbox_order),
+	KUNIT_CASE(todo_server_call_timeout),
+	KUNIT_CASE(todo_server_timeout_while_handled),
+	KUNIT_CASE(todo_server_caller_killed),
+	KUNIT_CASE(todo_server_bounded_mailbox),
+	KUNIT_CASE(todo_server_mailbox_close),
+	KUNIT_CASE(todo_server_read_cursor),
+	KUNIT_CASE(todo_cache_same_and_different),
+	KUNIT_CASE(todo_cache_create_race),
+	KUNIT_CASE(todo_cache_limits),
+	KUNIT_CASE(todo_cache_lists_snapshot),
+	{}
+};
+
+static struct kunit_suite todo_server_suite = {
+	.name = "todo_server",
+	.init = todo_server_test_init,
+	.exit = todo_server_test_exit,
+	.test_cases = todo_server_test_cases,
+};
+
+kunit_test_suite(todo_server_suite);
