@@ -13,9 +13,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -23,6 +25,7 @@
 #include <linux/xarray.h>
 
 #include "cache.h"
+#include "database.h"
 #include "params.h"
 #include "server.h"
 
@@ -55,6 +58,18 @@ struct todo_user {
 };
 
 static DEFINE_XARRAY(todo_users);
+
+/*
+ * Retiring idle servers.  todo_retire_lock orders retirements against
+ * module exit: once todo_closing is set none begins.  todo_retiring counts
+ * those begun and not yet reaped; exit waits for it to drop to zero before
+ * tearing the table down.  The reaper runs on todo_reaper_wq.
+ */
+static DEFINE_MUTEX(todo_retire_lock);
+static bool todo_closing;
+static atomic_t todo_retiring = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(todo_retire_wait);
+static struct workqueue_struct *todo_reaper_wq;
 
 /* Add one to @v unless it has reached @limit. */
 static bool todo_charge(atomic_t *v, unsigned int limit)
@@ -173,8 +188,8 @@ struct todo_server *todo_cache_get(const struct todo_key *key)
 		}
 		if (IS_ERR(old) || refcount_inc_not_zero(&old->ref))
 			break;
-		/* The old server is being removed; try again. */
-		cond_resched();
+		/* The old server is retiring; its last store is under way. */
+		usleep_range(500, 1000);
 	}
 	/* Another client won the race (or the insert failed). */
 	refcount_dec(&s->ref);
@@ -182,6 +197,118 @@ struct todo_server *todo_cache_get(const struct todo_key *key)
 	return old;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_get);
+
+/**
+ * todo_cache_find() - Find the server of an existing list, live or stored.
+ * @key: the list.
+ *
+ * A stored list without a live server gets one, which loads it.  A list
+ * that is neither live nor stored is not created.
+ *
+ * Context: process context; may sleep (it asks the database).
+ * Return: the server with a reference the caller must put; NULL if the
+ * list does not exist; or an ERR_PTR() from todo_cache_get().
+ */
+struct todo_server *todo_cache_find(const struct todo_key *key)
+{
+	struct todo_server *s = todo_cache_lookup(key);
+
+	if (s || !todo_db_exists(key))
+		return s;
+	return todo_cache_get(key);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_find);
+
+/**
+ * todo_cache_grab() - References to the live servers of an owner.
+ * @owner: the owner.
+ * @out: set to an array of referenced servers, freed by the caller with
+ *	kvfree() after putting each.
+ *
+ * Context: process context; may sleep.
+ * Return: the number of servers, or -ENOMEM.
+ */
+int todo_cache_grab(u32 owner, struct todo_server ***out)
+{
+	struct todo_user *u = xa_load(&todo_users, owner);
+	unsigned int cap = (u ? atomic_read(&u->lists) : 0) + 16, n = 0;
+	struct rhashtable_iter iter;
+	struct todo_server *s, **a;
+
+	a = kvcalloc(cap, sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	rhashtable_walk_enter(&todo_servers, &iter);
+	rhashtable_walk_start(&iter);
+	while (n < cap && (s = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(s)) {
+			if (PTR_ERR(s) == -EAGAIN)
+				continue;
+			break;
+		}
+		if (s->key.owner == owner && refcount_inc_not_zero(&s->ref))
+			a[n++] = s;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	*out = a;
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_grab);
+
+/**
+ * todo_cache_retire_begin() - An idle server asks to retire.
+ * @s: the server, from its own thread.
+ *
+ * Succeeds only if the cache's is the last reference: it is then dropped
+ * to zero, so no lookup can return the server any more and nobody else
+ * holds it.  The server stays in the table, which makes a client that
+ * wants the list wait until todo_cache_retire_end() (the server's last
+ * store runs in between, so the next server loads it).
+ *
+ * Context: the server's kthread.
+ * Return: true if the server must now store its list and call
+ * todo_cache_retire_end().
+ */
+bool todo_cache_retire_begin(struct todo_server *s)
+{
+	bool ok = false;
+
+	mutex_lock(&todo_retire_lock);
+	if (!todo_closing && refcount_dec_if_one(&s->ref)) {
+		atomic_inc(&todo_retiring);
+		ok = true;
+	}
+	mutex_unlock(&todo_retire_lock);
+	return ok;
+}
+
+static void todo_cache_reap(struct work_struct *work)
+{
+	struct todo_server *s = container_of(work, struct todo_server, retire);
+	u32 owner = s->key.owner;
+
+	todo_server_stop(s);
+	todo_server_free(s);
+	todo_uncharge(owner);
+	if (atomic_dec_and_test(&todo_retiring))
+		wake_up_all(&todo_retire_wait);
+}
+
+/**
+ * todo_cache_retire_end() - Remove a retiring server; reap it.
+ * @s: the server, from its own thread, after its last store.
+ *
+ * The thread then waits to be stopped by the reaper.
+ *
+ * Context: the server's kthread.
+ */
+void todo_cache_retire_end(struct todo_server *s)
+{
+	rhashtable_remove_fast(&todo_servers, &s->node, todo_server_params);
+	INIT_WORK(&s->retire, todo_cache_reap);
+	queue_work(todo_reaper_wq, &s->retire);
+}
 
 /**
  * todo_cache_remove() - Unregister a server and stop it.
@@ -199,38 +326,57 @@ bool todo_cache_remove(struct todo_server *s)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_remove);
 
+/**
+ * struct todo_stored_walk - Collects the stored lists of one owner.
+ * @infos: the array being filled.
+ * @n: entries used.
+ * @cap: entries allocated.
+ */
+struct todo_stored_walk {
+	struct todo_list_info *infos;
+	unsigned int n;
+	unsigned int cap;
+};
+
+static int todo_cache_stored_one(const struct todo_key *key, void *arg)
+{
+	struct todo_stored_walk *w = arg;
+	struct todo_list_info *bigger;
+
+	if (w->n == w->cap) {
+		bigger = kvcalloc(w->cap * 2, sizeof(*bigger), GFP_KERNEL);
+		if (!bigger)
+			return -ENOMEM;
+		memcpy(bigger, w->infos, w->n * sizeof(*bigger));
+		kvfree(w->infos);
+		w->infos = bigger;
+		w->cap *= 2;
+	}
+	memset(&w->infos[w->n], 0, sizeof(w->infos[w->n]));
+	w->infos[w->n].key = *key;
+	w->n++;
+	return 0;
+}
+
+/* By name; for one name, the live entry first. */
 static int todo_info_cmp(const void *a, const void *b)
 {
 	const struct todo_list_info *x = a, *y = b;
+	int c = strcmp(x->key.name, y->key.name);
 
-	return strcmp(x->key.name, y->key.name);
+	return c ?: (int)y->alive - (int)x->alive;
 }
 
-/**
- * todo_cache_lists() - Snapshot the statistics of one owner's lists.
- * @owner: the owner.
- * @infos: set to an array the caller frees with kvfree(), sorted by name.
- *
- * Context: process context; may sleep.
- * Return: the number of lists, or a negative errno.
- */
-int todo_cache_lists(u32 owner, struct todo_list_info **infos)
+/* Append the live lists of @owner to @w. */
+static void todo_cache_live(u32 owner, struct todo_stored_walk *w)
 {
-	struct todo_user *u = xa_load(&todo_users, owner);
 	struct rhashtable_iter iter;
-	struct todo_list_info *a;
+	struct todo_list_info *li;
 	struct todo_server *s;
-	unsigned int cap, n = 0, i, j;
-
-	/* Room for every list the owner may have, plus a few in creation. */
-	cap = (u ? atomic_read(&u->lists) : 0) + 16;
-	a = kvcalloc(cap, sizeof(*a), GFP_KERNEL);
-	if (!a)
-		return -ENOMEM;
 
 	rhashtable_walk_enter(&todo_servers, &iter);
 	rhashtable_walk_start(&iter);
-	while (n < cap && (s = rhashtable_walk_next(&iter))) {
+	while (w->n < w->cap && (s = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(s)) {
 			if (PTR_ERR(s) == -EAGAIN)
 				continue;
@@ -238,25 +384,67 @@ int todo_cache_lists(u32 owner, struct todo_list_info **infos)
 		}
 		if (s->key.owner != owner)
 			continue;
-		a[n].key = s->key;
-		a[n].entries = READ_ONCE(s->entries);
-		a[n].next_id = READ_ONCE(s->next_id);
-		a[n].mailbox = todo_mailbox_len(&s->mbox);
-		a[n].casts = atomic64_read(&s->casts);
-		a[n].casts_failed = atomic64_read(&s->casts_failed);
-		a[n].alive = true;
-		n++;
+		li = &w->infos[w->n++];
+		li->key = s->key;
+		li->entries = READ_ONCE(s->entries);
+		li->next_id = READ_ONCE(s->next_id);
+		li->mailbox = todo_mailbox_len(&s->mbox);
+		li->casts = atomic64_read(&s->casts);
+		li->casts_failed = atomic64_read(&s->casts_failed);
+		li->alive = true;
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+}
 
-	/* A walk may see an object twice across a resize: drop repeats. */
-	sort(a, n, sizeof(*a), todo_info_cmp, NULL);
-	for (i = 0, j = 0; i < n; i++)
-		if (!j || strcmp(a[j - 1].key.name, a[i].key.name))
-			a[j++] = a[i];
-	*infos = a;
+/**
+ * todo_cache_lists() - Snapshot one owner's lists, live and stored.
+ * @owner: the owner.
+ * @infos: set to an array the caller frees with kvfree(), sorted by name.
+ *
+ * Live lists come with their statistics; lists only on disk have alive
+ * false and zero statistics.
+ *
+ * Context: process context; may sleep.
+ * Return: the number of lists, or a negative errno.
+ */
+int todo_cache_lists(u32 owner, struct todo_list_info **infos)
+{
+	struct todo_user *u = xa_load(&todo_users, owner);
+	struct todo_stored_walk w = { .cap = 64 };
+	struct todo_list_info *live;
+	unsigned int nlive, i, j;
+	int err;
+
+	w.infos = kvcalloc(w.cap, sizeof(*w.infos), GFP_KERNEL);
+	if (!w.infos)
+		return -ENOMEM;
+	err = todo_db_stored(owner, todo_cache_stored_one, &w);
+	if (err)
+		goto fail;
+
+	/* Room for every live list the owner may have, plus a few. */
+	nlive = (u ? atomic_read(&u->lists) : 0) + 16;
+	err = -ENOMEM;
+	live = kvcalloc(w.n + nlive, sizeof(*live), GFP_KERNEL);
+	if (!live)
+		goto fail;
+	memcpy(live, w.infos, w.n * sizeof(*live));
+	kvfree(w.infos);
+	w.infos = live;
+	w.cap = w.n + nlive;
+	todo_cache_live(owner, &w);
+
+	/* One entry per name: the live one if any (a walk may repeat too). */
+	sort(w.infos, w.n, sizeof(*w.infos), todo_info_cmp, NULL);
+	for (i = 0, j = 0; i < w.n; i++)
+		if (!j || strcmp(w.infos[j - 1].key.name, w.infos[i].key.name))
+			w.infos[j++] = w.infos[i];
+	*infos = w.infos;
 	return j;
+fail:
+	kvfree(w.infos);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_lists);
 
@@ -280,7 +468,15 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_nr_servers);
  */
 int todo_cache_init(void)
 {
-	return rhashtable_init(&todo_servers, &todo_server_params);
+	int err;
+
+	todo_reaper_wq = alloc_workqueue("todo_reaper", 0, 0);
+	if (!todo_reaper_wq)
+		return -ENOMEM;
+	err = rhashtable_init(&todo_servers, &todo_server_params);
+	if (err)
+		destroy_workqueue(todo_reaper_wq);
+	return err;
 }
 
 static void todo_cache_free_one(void *ptr, void *arg)
@@ -300,6 +496,12 @@ void todo_cache_exit(void)
 {
 	struct todo_user *u;
 	unsigned long uid;
+
+	mutex_lock(&todo_retire_lock);
+	todo_closing = true;
+	mutex_unlock(&todo_retire_lock);
+	wait_event(todo_retire_wait, !atomic_read(&todo_retiring));
+	destroy_workqueue(todo_reaper_wq);
 
 	rhashtable_free_and_destroy(&todo_servers, todo_cache_free_one, NULL);
 	xa_for_each(&todo_users, uid, u)

@@ -7,6 +7,8 @@
 #ifndef _TODO_COMPAT_H
 #define _TODO_COMPAT_H
 
+#include <linux/fs.h>
+#include <linux/mount.h>
 #include <net/genetlink.h>
 
 /**
@@ -25,6 +27,45 @@ static inline struct nlattr **todo_dump_attrs(struct netlink_callback *cb)
 #else
 	return genl_dumpit_info(cb)->attrs;
 #endif
+}
+
+/*
+ * Since 6.3 the VFS takes a struct mnt_idmap where it took a struct
+ * user_namespace; Kbuild defines TODO_HAVE_MNT_IDMAP when fs.h has it.
+ */
+#ifdef TODO_HAVE_MNT_IDMAP
+#define todo_mnt_idmap(mnt)	mnt_idmap(mnt)
+#else
+#define todo_mnt_idmap(mnt)	mnt_user_ns(mnt)
+#endif
+
+/**
+ * todo_vfs_rename() - Rename within one directory of a mount.
+ * @mnt: the mount.
+ * @dir: the directory's inode, locked with lock_rename().
+ * @from: the dentry to rename.
+ * @to: the dentry it replaces.
+ *
+ * Return: 0 or a negative errno, as vfs_rename().
+ */
+static inline int todo_vfs_rename(struct vfsmount *mnt, struct inode *dir,
+				  struct dentry *from, struct dentry *to)
+{
+	struct renamedata rd = {
+#ifdef TODO_HAVE_MNT_IDMAP
+		.old_mnt_idmap = todo_mnt_idmap(mnt),
+		.new_mnt_idmap = todo_mnt_idmap(mnt),
+#else
+		.old_mnt_userns = todo_mnt_idmap(mnt),
+		.new_mnt_userns = todo_mnt_idmap(mnt),
+#endif
+		.old_dir = dir,
+		.old_dentry = from,
+		.new_dir = dir,
+		.new_dentry = to,
+	};
+
+	return vfs_rename(&rd);
 }
 
 #endif /* _TODO_COMPAT_H */

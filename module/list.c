@@ -137,6 +137,51 @@ int todo_list_add(struct todo_list *list, u32 date, const char *title,
 EXPORT_SYMBOL_IF_KUNIT(todo_list_add);
 
 /**
+ * todo_list_insert() - Put back an entry with a known id (loading a file).
+ * @list: the list.
+ * @id: the entry's id; must be below @list's next_id and not in use.
+ * @date: the entry's date, YYYYMMDD.
+ * @title: the entry's title; need not be NUL-terminated.
+ * @title_len: length of @title in bytes.
+ *
+ * Validates like todo_list_add() (the limits included) and leaves the list
+ * unchanged on failure.  Set next_id before inserting.
+ *
+ * Context: process context; may sleep to allocate.
+ * Return: 0 on success; -EINVAL for an invalid date or title or an id of 0
+ * or not below next_id; -EEXIST if @id is in use; -EMSGSIZE, -EFBIG or
+ * -ENOMEM as todo_list_add().
+ */
+int todo_list_insert(struct todo_list *list, u32 id, u32 date,
+		     const char *title, size_t title_len)
+{
+	struct todo_entry *e;
+	int err;
+
+	if (!id || (list->next_id && id >= list->next_id) ||
+	    !todo_date_valid(date))
+		return -EINVAL;
+	err = todo_title_check(title, title_len, list->max_title_len);
+	if (err)
+		return err;
+	if (list->size >= list->max_entries)
+		return -EFBIG;
+
+	e = todo_entry_alloc(id, date, title, title_len);
+	if (!e)
+		return -ENOMEM;
+	err = xa_insert(&list->by_id, id, e, GFP_KERNEL);
+	if (err) {
+		kfree(e);
+		return err == -EBUSY ? -EEXIST : err;
+	}
+	rb_add(&e->date_node, &list->by_date, todo_entry_less);
+	list->size++;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_list_insert);
+
+/**
  * todo_list_update() - Change the date and/or the title of an entry.
  * @list: the list.
  * @id: the entry to change.

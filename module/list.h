@@ -60,6 +60,8 @@ void todo_list_init(struct todo_list *list, u32 max_entries,
 void todo_list_destroy(struct todo_list *list);
 int todo_list_add(struct todo_list *list, u32 date, const char *title,
 		  size_t title_len, u32 *id);
+int todo_list_insert(struct todo_list *list, u32 id, u32 date,
+		     const char *title, size_t title_len);
 int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
 		     const char *title, size_t title_len);
 int todo_list_delete(struct todo_list *list, u32 id);

@@ -5,6 +5,7 @@
  * book's warning about unbounded mailboxes, taken literally.
  */
 #include <kunit/visibility.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kthread.h>
@@ -112,15 +113,18 @@ static struct todo_msg *todo_mailbox_pop(struct todo_mailbox *mb)
 /**
  * todo_mailbox_receive() - Take the oldest message, waiting for one.
  * @mb: the mailbox.
+ * @timeout: the most jiffies to wait for a message; MAX_SCHEDULE_TIMEOUT
+ *	to wait for ever, 0 not to wait.
  *
  * The caller (the server's kthread) owns the returned message's mailbox
  * reference.  The wait is TASK_IDLE: an idle server neither counts as load
  * nor looks like a hung task.
  *
  * Context: the server's kthread; sleeps.
- * Return: the message, or NULL once kthread_should_stop() is true.
+ * Return: the message; NULL once kthread_should_stop() is true and the
+ * mailbox is empty; ERR_PTR(-ETIMEDOUT) if @timeout passed without one.
  */
-struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb)
+struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb, long timeout)
 {
 	struct todo_msg *msg;
 
@@ -128,8 +132,12 @@ struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb)
 		msg = todo_mailbox_pop(mb);
 		if (msg || kthread_should_stop())
 			return msg;
-		wait_event_idle(mb->mail, READ_ONCE(mb->len) ||
-				kthread_should_stop());
+		if (!timeout)
+			return ERR_PTR(-ETIMEDOUT);
+		timeout = wait_event_idle_timeout(mb->mail,
+						  READ_ONCE(mb->len) ||
+						  kthread_should_stop(),
+						  timeout);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_receive);

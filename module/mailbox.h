@@ -39,7 +39,7 @@ struct todo_mailbox {
 void todo_mailbox_init(struct todo_mailbox *mb, unsigned int max);
 int todo_mailbox_send(struct todo_mailbox *mb, struct todo_msg *msg,
 		      long *timeout);
-struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb);
+struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb, long timeout);
 bool todo_mailbox_cancel(struct todo_mailbox *mb, struct todo_msg *msg);
 void todo_mailbox_close(struct todo_mailbox *mb, int err);
 unsigned int todo_mailbox_len(struct todo_mailbox *mb);

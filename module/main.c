@@ -9,6 +9,7 @@
 #include <linux/module.h>
 
 #include "cache.h"
+#include "database.h"
 #include "netlink.h"
 #include "params.h"
 
@@ -16,28 +17,36 @@ static int __init todo_init(void)
 {
 	int err;
 
-	err = todo_cache_init();
+	err = todo_db_init();
 	if (err)
 		return err;
+	err = todo_cache_init();
+	if (err)
+		goto db;
 	err = todo_netlink_init();
-	if (err) {
-		todo_cache_exit();
-		return err;
-	}
+	if (err)
+		goto cache;
 	pr_info("loaded (max_entries=%u, max_title_len=%u, max_servers=%u)\n",
 		todo_param(&todo_max_entries), todo_param(&todo_max_title_len),
 		todo_param(&todo_max_servers));
 	return 0;
+cache:
+	todo_cache_exit();
+db:
+	todo_db_exit();
+	return err;
 }
 
 /*
  * Unregister the family first: once that returns no request runs, so no
- * new message can reach a server; then stop every server.
+ * new message can reach a server; then stop every server, each storing its
+ * last changes; then let the database finish and stop its workers.
  */
 static void __exit todo_exit(void)
 {
 	todo_netlink_exit();
 	todo_cache_exit();
+	todo_db_exit();
 	pr_info("unloaded\n");
 }
 

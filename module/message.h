@@ -20,6 +20,8 @@
  * @TODO_OP_READ: copy entries with ids above @after_id (only those of
  *	@date if @has_date) into @buf, at most @buf_size bytes of them.
  * @TODO_OP_HOLD: (tests) keep the server busy until @hold completes.
+ * @TODO_OP_SYNC: answer once every change made before is on disk.
+ * @TODO_OP_PERSIST: (from the database) store the list if it changed.
  */
 enum todo_op {
 	TODO_OP_PING,
@@ -28,6 +30,8 @@ enum todo_op {
 	TODO_OP_DELETE,
 	TODO_OP_READ,
 	TODO_OP_HOLD,
+	TODO_OP_SYNC,
+	TODO_OP_PERSIST,
 };
 
 /**
@@ -67,6 +71,7 @@ struct todo_copy {
  * @buf: reply (READ): the copies; freed with the message.
  * @buf_len: reply (READ): bytes used in @buf.
  * @hold: request (HOLD): completion the server waits for.
+ * @gen: (SYNC) the change generation that must become durable.
  * @title_len: length of @title.
  * @title: request (ADD, UPDATE): the title, not NUL-terminated.
  *
@@ -90,6 +95,7 @@ struct todo_msg {
 	void *buf;
 	size_t buf_len;
 	struct completion *hold;
+	u64 gen;
 	u16 title_len;
 	char title[];
 };

@@ -73,6 +73,11 @@ static const struct nla_policy todo_delete_policy[TODO_A_MAX + 1] = {
 	[TODO_A_CAST] = { .type = NLA_FLAG },
 };
 
+static const struct nla_policy todo_sync_policy[TODO_A_MAX + 1] = {
+	[TODO_A_LIST] = { .type = NLA_STRING, .len = TODO_NAME_MAX },
+	[TODO_A_OWNER] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy todo_lists_policy[TODO_A_MAX + 1] = {
 	[TODO_A_OWNER] = { .type = NLA_U32 },
 };
@@ -193,16 +198,27 @@ static int todo_nl_err(struct netlink_ext_ack *extack, int err)
 	case -EMSGSIZE:
 		NL_SET_ERR_MSG(extack, "title is longer than max_title_len");
 		break;
+	case -EUCLEAN:
+		NL_SET_ERR_MSG(extack,
+			       "list file is damaged; the kernel log says how");
+		break;
+	case -ELOOP:
+		NL_SET_ERR_MSG(extack, "list file is a symlink; not followed");
+		break;
 	}
 	return err;
 }
 
-/* The server of an existing list, or -ESRCH. */
+/* The server of an existing list, live or stored, or -ESRCH. */
 static struct todo_server *todo_nl_server(const struct todo_key *key,
 					  struct netlink_ext_ack *extack)
 {
-	struct todo_server *s = todo_cache_lookup(key);
+	struct todo_server *s = todo_cache_find(key);
 
+	if (IS_ERR(s)) {
+		todo_nl_err(extack, PTR_ERR(s));
+		return s;
+	}
 	if (!s) {
 		todo_nl_err(extack, -ESRCH);
 		return ERR_PTR(-ESRCH);
@@ -433,7 +449,12 @@ static int todo_nl_get_start(struct netlink_callback *cb)
 	}
 	/* Room for one entry with the longest title, whatever the reader. */
 	cb->min_dump_alloc = 2 * PAGE_SIZE;
-	ctx->server = todo_cache_lookup(&key);
+	ctx->server = todo_cache_find(&key);
+	if (IS_ERR(ctx->server)) {
+		err = todo_nl_err(cb->extack, PTR_ERR(ctx->server));
+		ctx->server = NULL;
+		return err;
+	}
 	return 0;
 }
 
@@ -537,6 +558,76 @@ static int todo_nl_delete(struct sk_buff *skb, struct genl_info *info)
 	}
 	todo_msg_put(msg);
 	todo_server_put(s);
+	return err;
+}
+
+/* A SYNC call to one server; a disk error is explained. */
+static int todo_nl_sync_one(struct todo_server *s,
+			    struct netlink_ext_ack *extack)
+{
+	struct todo_msg *msg;
+	int err;
+
+	msg = todo_msg_alloc(TODO_OP_SYNC, NULL, 0);
+	if (!msg)
+		return -ENOMEM;
+	err = todo_server_call(s, msg);
+	todo_msg_put(msg);
+	switch (err) {
+	case 0:
+	case -ETIMEDOUT:
+	case -ESHUTDOWN:
+	case -EUCLEAN:
+	case -ELOOP:
+		return todo_nl_err(extack, err);
+	default:
+		NL_SET_ERR_MSG(extack,
+			       "storing the list failed; it is kept in memory");
+		return err;
+	}
+}
+
+static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
+{
+	struct todo_server *s, **all;
+	struct todo_key key;
+	int err, n, i;
+
+	if (info->attrs[TODO_A_LIST]) {
+		err = todo_nl_key(skb, info->attrs, info->extack, &key);
+		if (err)
+			return err;
+		s = todo_nl_server(&key, info->extack);
+		if (IS_ERR(s))
+			return PTR_ERR(s);
+		err = todo_nl_sync_one(s, info->extack);
+		todo_server_put(s);
+		return err;
+	}
+
+	key.owner = from_kuid_munged(&init_user_ns, current_euid());
+	if (info->attrs[TODO_A_OWNER]) {
+		u32 want = nla_get_u32(info->attrs[TODO_A_OWNER]);
+
+		if (want != key.owner &&
+		    !netlink_capable(skb, CAP_NET_ADMIN)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[TODO_A_OWNER],
+					    "naming another owner needs CAP_NET_ADMIN");
+			return -EPERM;
+		}
+		key.owner = want;
+	}
+	n = todo_cache_grab(key.owner, &all);
+	if (n < 0)
+		return n;
+	err = 0;
+	for (i = 0; i < n; i++) {
+		if (!err)
+			err = todo_nl_sync_one(all[i], info->extack);
+		todo_server_put(all[i]);
+	}
+	kvfree(all);
 	return err;
 }
 
@@ -668,6 +759,12 @@ static const struct genl_ops todo_ops[] = {
 		.dumpit = todo_nl_lists_dumpit,
 		.done = todo_nl_lists_done,
 		.policy = todo_lists_policy,
+		.maxattr = TODO_A_MAX,
+	},
+	{
+		.cmd = TODO_CMD_SYNC,
+		.doit = todo_nl_sync,
+		.policy = todo_sync_policy,
 		.maxattr = TODO_A_MAX,
 	},
 };

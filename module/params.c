@@ -79,3 +79,16 @@ module_param_cb(max_lists_per_user, &todo_uint_param_ops,
 		&todo_max_lists_per_user, 0644);
 MODULE_PARM_DESC(max_lists_per_user,
 		 "Most lists one user may have (1..100000, default 256)");
+
+struct todo_uint_param todo_idle_timeout = { 60, 0, 86400 };
+EXPORT_SYMBOL_IF_KUNIT(todo_idle_timeout);
+module_param_cb(idle_timeout, &todo_uint_param_ops, &todo_idle_timeout, 0644);
+MODULE_PARM_DESC(idle_timeout,
+		 "Seconds a list server may stay idle before it stores its list and stops; 0: never (0..86400, default 60)");
+
+struct todo_uint_param todo_load_delay_ms = { 0, 0, 60000 };
+EXPORT_SYMBOL_IF_KUNIT(todo_load_delay_ms);
+module_param_cb(load_delay_ms, &todo_uint_param_ops, &todo_load_delay_ms,
+		0644);
+MODULE_PARM_DESC(load_delay_ms,
+		 "Testing aid: delay every list load by this many ms (0..60000, default 0)");

@@ -20,6 +20,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "cache.h"
+#include "codec.h"
 #include "message.h"
 #include "params.h"
 #include "server.h"
@@ -54,12 +56,37 @@ static int todo_server_read(struct todo_server *s, struct todo_msg *msg)
 	return 0;
 }
 
+/* Hand a snapshot of the list to its database worker. */
+static void todo_server_persist(struct todo_server *s)
+{
+	size_t len;
+	void *buf;
+
+	if (todo_codec_encode(&s->key, &s->list, &buf, &len))
+		return;	/* out of memory: the next change or sync retries */
+	todo_store_submit(&s->store, buf, len, s->gen);
+	WRITE_ONCE(s->submitted_gen, s->gen);
+}
+
+/* Handle a SYNC: park it until the current generation is durable. */
+static void todo_server_sync(struct todo_server *s, struct todo_msg *msg)
+{
+	if (!todo_store_busy(&s->store) && s->gen != todo_store_durable_gen(&s->store))
+		todo_server_persist(s);
+	todo_store_wait(&s->store, msg, s->gen);
+}
+
 static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 {
 	int err = 0;
 
+	if (s->broken && msg->op != TODO_OP_HOLD) {
+		err = s->broken;
+		goto reply;
+	}
 	switch (msg->op) {
 	case TODO_OP_PING:
+	case TODO_OP_PERSIST:
 		break;
 	case TODO_OP_ADD:
 		err = todo_list_add(&s->list, msg->date, msg->title,
@@ -80,9 +107,16 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 	case TODO_OP_HOLD:
 		wait_for_completion(msg->hold);
 		break;
+	case TODO_OP_SYNC:
+		todo_server_sync(s, msg);
+		return;		/* answered when durable */
 	default:
 		err = -EOPNOTSUPP;
 	}
+	if (!err && (msg->op == TODO_OP_ADD || msg->op == TODO_OP_UPDATE ||
+		     msg->op == TODO_OP_DELETE))
+		s->gen++;
+reply:
 	msg->err = err;
 	if (msg->cast && err)
 		atomic64_inc(&s->casts_failed);
@@ -92,14 +126,109 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 	todo_msg_put(msg);
 }
 
+/*
+ * Store the list if it changed since the last snapshot and no store is in
+ * flight.  A store in flight asks again when it is done (see
+ * todo_server_store_fn()), so a burst of changes costs a few writes.
+ */
+static void todo_server_maybe_persist(struct todo_server *s)
+{
+	if (!s->broken && s->gen != s->submitted_gen &&
+	    !todo_store_busy(&s->store))
+		todo_server_persist(s);
+}
+
+/* Store the last changes and wait until they are on disk. */
+static void todo_server_final_store(struct todo_server *s)
+{
+	flush_work(&s->store.work);
+	if (!s->broken && s->gen != todo_store_durable_gen(&s->store))
+		todo_server_persist(s);
+	flush_work(&s->store.work);
+}
+
+/* Idle for idle_timeout: retire if nobody holds the server (see cache.c). */
+static bool todo_server_retire(struct todo_server *s)
+{
+	struct todo_msg *msg;
+
+	if (!todo_cache_retire_begin(s))
+		return false;
+	/* Unreachable now; a cast may still sit in the mailbox. */
+	while (!IS_ERR_OR_NULL(msg = todo_mailbox_receive(&s->mbox, 0)))
+		todo_server_handle(s, msg);
+	todo_server_final_store(s);
+	todo_cache_retire_end(s);
+	return true;
+}
+
 static int todo_server_thread(void *data)
 {
 	struct todo_server *s = data;
 	struct todo_msg *msg;
+	unsigned int idle;
+	int err;
 
-	while ((msg = todo_mailbox_receive(&s->mbox)))
+	/*
+	 * Phase two of the start (the book's handle_continue): load the list
+	 * before reading the mailbox, where requests wait meanwhile.
+	 */
+	err = todo_db_load(&s->key, &s->list);
+	if (err)
+		s->broken = err;
+	WRITE_ONCE(s->entries, todo_list_size(&s->list));
+	WRITE_ONCE(s->next_id, s->list.next_id);
+
+	for (;;) {
+		idle = todo_param(&todo_idle_timeout);
+		msg = todo_mailbox_receive(&s->mbox, idle ? idle * HZ :
+					   MAX_SCHEDULE_TIMEOUT);
+		if (!msg)
+			break;
+		if (IS_ERR(msg)) {
+			if (todo_server_retire(s))
+				goto retired;
+			continue;
+		}
 		todo_server_handle(s, msg);
+		todo_server_maybe_persist(s);
+	}
+
+	/* Stopping: the last changes reach the disk before the thread ends. */
+	todo_server_final_store(s);
 	return 0;
+
+retired:
+	/* The cache's reaper stops this thread; wait for it. */
+	for (;;) {
+		set_current_state(TASK_IDLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * The store work: write the pending snapshot, then, if the list changed
+ * meanwhile, wake the server to take a new one.
+ */
+static void todo_server_store_fn(struct work_struct *work)
+{
+	struct todo_server *s = container_of(work, struct todo_server,
+					     store.work);
+	struct todo_msg *msg;
+
+	todo_store_write(&s->store);
+	if (READ_ONCE(s->gen) == READ_ONCE(s->submitted_gen))
+		return;
+	msg = todo_msg_alloc(TODO_OP_PERSIST, NULL, 0);
+	if (!msg)
+		return;
+	msg->cast = true;
+	todo_mailbox_send(&s->mbox, msg, NULL);
+	todo_msg_put(msg);
 }
 
 /**
@@ -126,6 +255,7 @@ struct todo_server *todo_server_create(const struct todo_key *key)
 	todo_list_init(&s->list, todo_param(&todo_max_entries),
 		       todo_param(&todo_max_title_len));
 	s->next_id = s->list.next_id;
+	todo_store_init(&s->store, &s->key, todo_server_store_fn);
 	atomic64_set(&s->casts, 0);
 	atomic64_set(&s->casts_failed, 0);
 
@@ -159,7 +289,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_start);
  * @s: the server, no longer reachable through the cache.
  *
  * Messages still queued complete with -ESHUTDOWN, later sends fail with
- * it; the message being handled is finished first.  Call once per server.
+ * it; the message being handled is finished first.  The list's last
+ * changes are on disk when this returns.  Call once per server.
  *
  * Context: process context; sleeps until the kthread has exited.
  */
@@ -169,8 +300,26 @@ void todo_server_stop(struct todo_server *s)
 	kthread_stop(s->task);
 	put_task_struct(s->task);
 	s->task = NULL;
+	todo_store_flush(&s->store, -ESHUTDOWN);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_stop);
+
+/**
+ * todo_server_free() - Free a stopped server whatever its reference count.
+ * @s: the server; todo_server_stop() has returned.
+ *
+ * For the last reference, and for a retired server, whose count is
+ * already 0.  The server itself is freed after an RCU grace period.
+ *
+ * Context: process context.
+ */
+void todo_server_free(struct todo_server *s)
+{
+	WARN_ON_ONCE(s->task);
+	todo_list_destroy(&s->list);
+	kfree_rcu(s, rcu);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_server_free);
 
 /**
  * todo_server_put() - Drop a reference to a server.
@@ -183,11 +332,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_stop);
  */
 void todo_server_put(struct todo_server *s)
 {
-	if (s && refcount_dec_and_test(&s->ref)) {
-		WARN_ON_ONCE(s->task);
-		todo_list_destroy(&s->list);
-		kfree_rcu(s, rcu);
-	}
+	if (s && refcount_dec_and_test(&s->ref))
+		todo_server_free(s);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_put);
 

@@ -9,7 +9,9 @@
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
 
+#include "database.h"
 #include "list.h"
 #include "mailbox.h"
 #include "name.h"
@@ -34,6 +36,13 @@ struct todo_msg;
  * @casts: casts sent to this server.
  * @casts_failed: casts that were refused (full mailbox) or failed when
  *	handled.
+ * @store: the list's stores to its file.
+ * @gen: change generation: counts successful changes.  @task only.
+ * @submitted_gen: generation of the last snapshot handed to @store.
+ *	Written by @task, read by the store's work function.
+ * @broken: 0, or why the list's file could not be loaded; every request
+ *	then fails with it.  @task only.
+ * @retire: the cache's reaper work once the server retired when idle.
  * @rcu: for the deferred free.
  */
 struct todo_server {
@@ -47,6 +56,11 @@ struct todo_server {
 	u32 next_id;
 	atomic64_t casts;
 	atomic64_t casts_failed;
+	struct todo_store store;
+	u64 gen;
+	u64 submitted_gen;
+	int broken;
+	struct work_struct retire;
 	struct rcu_head rcu;
 };
 
@@ -54,6 +68,7 @@ struct todo_server *todo_server_create(const struct todo_key *key);
 void todo_server_start(struct todo_server *s);
 void todo_server_stop(struct todo_server *s);
 void todo_server_put(struct todo_server *s);
+void todo_server_free(struct todo_server *s);
 int todo_server_call(struct todo_server *s, struct todo_msg *msg);
 int todo_server_cast(struct todo_server *s, struct todo_msg *msg);
 

@@ -67,8 +67,13 @@ enum todo_attr {
  *	has no entries.
  * @TODO_CMD_UPDATE: LIST, ID [, DATE] [, TITLE] [, OWNER] [, CAST].
  * @TODO_CMD_DELETE: LIST, ID [, OWNER] [, CAST].
- * @TODO_CMD_LISTS: dump: [OWNER]; one message per list of that owner:
- *	LIST, OWNER, ENTRIES, NEXT_ID, MAILBOX, CASTS, CASTS_FAILED, ALIVE.
+ * @TODO_CMD_LISTS: dump: [OWNER]; one message per list of that owner,
+ *	live or stored: LIST, OWNER, ENTRIES, NEXT_ID, MAILBOX, CASTS,
+ *	CASTS_FAILED, ALIVE (a stored list that is not live has ALIVE 0 and
+ *	zero statistics).
+ * @TODO_CMD_SYNC: [LIST] [, OWNER]; answers once every change made to the
+ *	list (without LIST: to each of the owner's lists) before the request
+ *	is on stable storage, or with the error that kept it from it.
  */
 enum todo_cmd {
 	TODO_CMD_PING = 1,
@@ -77,6 +82,7 @@ enum todo_cmd {
 	TODO_CMD_UPDATE,
 	TODO_CMD_DELETE,
 	TODO_CMD_LISTS,
+	TODO_CMD_SYNC,
 
 	__TODO_CMD_MAX,
 	TODO_CMD_MAX = __TODO_CMD_MAX - 1

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The database (the book's Todo.Database and DatabaseWorker pool).
+ */
+#ifndef _TODO_DATABASE_H
+#define _TODO_DATABASE_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "name.h"
+
+struct todo_list;
+struct todo_msg;
+
+/**
+ * struct todo_store - A list's pending and completed stores.
+ * @work: writes @buf; runs on the list's database worker.
+ * @key: the list's key (owned by the list server).
+ * @lock: protects the fields below; never held while sleeping.
+ * @buf: the newest snapshot not yet written, or NULL; a newer snapshot
+ *	replaces (and frees) an older one that was never written.
+ * @len: length of @buf.
+ * @gen: change generation @buf holds.
+ * @busy: a snapshot is pending or being written.
+ * @durable_gen: generation of the newest snapshot on stable storage.
+ * @err: error of the last store, 0 if it succeeded.
+ * @waiters: SYNC messages waiting until their &todo_msg.gen is durable,
+ *	linked by &todo_msg.node.
+ * @writes: file writes done, for statistics.
+ * @errors: failed writes, for statistics.
+ *
+ * At most one snapshot is pending and one being written per list, so a
+ * burst of changes costs a few file writes, not one per change, and the
+ * database's queues hold at most one work item per list.
+ */
+struct todo_store {
+	struct work_struct work;
+	const struct todo_key *key;
+	spinlock_t lock;	/* protects the fields below */
+	void *buf;
+	size_t len;
+	u64 gen;
+	bool busy;
+	u64 durable_gen;
+	int err;
+	struct list_head waiters;
+	u64 writes;
+	u64 errors;
+};
+
+int todo_db_init(void);
+void todo_db_exit(void);
+unsigned int todo_db_worker_of(const struct todo_key *key);
+int todo_db_load(const struct todo_key *key, struct todo_list *list);
+int todo_db_exists(const struct todo_key *key);
+int todo_db_stored(u32 owner,
+		   int (*each)(const struct todo_key *key, void *arg),
+		   void *arg);
+void todo_store_init(struct todo_store *st, const struct todo_key *key,
+		     void (*done)(struct work_struct *work));
+bool todo_store_busy(struct todo_store *st);
+u64 todo_store_durable_gen(struct todo_store *st);
+void todo_store_submit(struct todo_store *st, void *buf, size_t len,
+		       u64 gen);
+void todo_store_wait(struct todo_store *st, struct todo_msg *msg, u64 gen);
+void todo_store_write(struct todo_store *st);
+void todo_store_flush(struct todo_store *st, int err);
+
+#endif /* _TODO_DATABASE_H */

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the database pool and persistence, on the module's real db_dir
+ * (the VM's scratch disk).  Owners from 4100000 are nobody's.  Ports the
+ * book's 1st-edition DatabaseWorker and pooling tests, and checks the
+ * two-phase start, store coalescing, sync and idle expiry.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+
+#include "cache.h"
+#include "codec.h"
+#include "database.h"
+#include "message.h"
+#include "name.h"
+#include "params.h"
+#include "server.h"
+
+#define OWNER	4100000U
+
+static struct todo_uint_param *const todo_db_saved_params[] = {
+	&todo_idle_timeout, &todo_load_delay_ms, &todo_call_timeout_ms,
+};
+
+struct todo_db_test {
+	unsigned int saved[ARRAY_SIZE(todo_db_saved_params)];
+	struct todo_server *servers[4];
+	unsigned int nr_servers;
+};
+
+static int todo_db_test_init(struct kunit *test)
+{
+	struct todo_db_test *t;
+	unsigned int i;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < ARRAY_SIZE(todo_db_saved_params); i++)
+		t->saved[i] = todo_db_saved_params[i]->val;
+	test->priv = t;
+	return 0;
+}
+
+static void todo_db_test_exit(struct kunit *test)
+{
+	struct todo_db_test *t = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < t->nr_servers; i++) {
+		todo_cache_remove(t->servers[i]);
+		todo_server_put(t->servers[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(todo_db_saved_params); i++)
+		todo_db_saved_params[i]->val = t->saved[i];
+}
+
+static struct todo_key *key(struct kunit *test, u32 owner, const char *name)
+{
+	struct todo_key *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	KUNIT_ASSERT_EQ(test, todo_key_init(k, owner, name, strlen(name)), 0);
+	return k;
+}
+
+/* Remove and put @s when the case ends. */
+static struct todo_server *track(struct kunit *test, struct todo_server *s)
+{
+	struct todo_db_test *t = test->priv;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_ASSERT_LT(test, t->nr_servers, ARRAY_SIZE(t->servers));
+	t->servers[t->nr_servers++] = s;
+	return s;
+}
+
+static struct todo_server *server(struct kunit *test, struct todo_key *k)
+{
+	return track(test, todo_cache_get(k));
+}
+
+static int send_add(struct todo_server *s, bool cast, u32 date,
+		    const char *title, u32 *id)
+{
+	struct todo_msg *msg = todo_msg_alloc(TODO_OP_ADD, title,
+					      strlen(title));
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	msg->has_date = true;
+	msg->date = date;
+	err = cast ? todo_server_cast(s, msg) : todo_server_call(s, msg);
+	if (id)
+		*id = msg->id;
+	todo_msg_put(msg);
+	return err;
+}
+
+static int call(struct todo_server *s, enum todo_op op)
+{
+	struct todo_msg *msg = todo_msg_alloc(op, NULL, 0);
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	err = todo_server_call(s, msg);
+	todo_msg_put(msg);
+	return err;
+}
+
+/* "id/date/title ..." of a list, in id order. */
+static const char *dump(struct kunit *test, struct todo_list *list)
+{
+	char *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	struct todo_entry *e;
+	size_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	len = scnprintf(buf, 512, "next %u:", list->next_id);
+	for (e = todo_list_next(list, 0); e; e = todo_list_next(list, e->id))
+		len += scnprintf(buf + len, 512 - len, " %u/%u/%s", e->id,
+				 e->date, e->title);
+	return buf;
+}
+
+/* Load @k from disk into a fresh list. */
+static const char *load(struct kunit *test, struct todo_key *k)
+{
+	struct todo_list list;
+	const char *text;
+
+	todo_list_init(&list, 1000, 256);
+	KUNIT_EXPECT_EQ(test, todo_db_load(k, &list), 0);
+	text = dump(test, &list);
+	todo_list_destroy(&list);
+	return text;
+}
+
+/* 1st edition: get of a missing key is nil and creates no file. */
+static void todo_db_missing_key(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER, "missing");
+
+	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
+	KUNIT_EXPECT_STREQ(test, load(test, k), "next 1:");
+	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
+}
+
+static void todo_db_store_fn(struct work_struct *work)
+{
+	todo_store_write(container_of(work, struct todo_store, work));
+}
+
+/* A store state on the heap (work items must not live on the stack). */
+static struct todo_store *new_store(struct kunit *test, struct todo_key *k)
+{
+	struct todo_store *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	todo_store_init(st, k, todo_db_store_fn);
+	return st;
+}
+
+static void store(struct kunit *test, struct todo_store *st,
+		  struct todo_key *k, struct todo_list *list, u64 gen)
+{
+	size_t len;
+	void *buf;
+
+	KUNIT_ASSERT_EQ(test, todo_codec_encode(k, list, &buf, &len), 0);
+	todo_store_submit(st, buf, len, gen);
+}
+
+/* 1st edition: store then get returns what was stored, next_id included. */
+static void todo_db_store_then_load(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER, "stored");
+	struct todo_store *st = new_store(test, k);
+	struct todo_list list;
+	u32 id;
+
+	todo_list_init(&list, 1000, 256);
+	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "Dentist", 7,
+					    &id), 0);
+	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181220, "Shopping", 8,
+					    &id), 0);
+	KUNIT_ASSERT_EQ(test, todo_list_delete(&list, 1), 0);
+	store(test, st, k, &list, 1);
+	todo_store_flush(st, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, st->writes, 1);
+	KUNIT_EXPECT_EQ(test, st->err, 0);
+	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 1);
+	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 1);
+	KUNIT_EXPECT_STREQ(test, load(test, k), "next 3: 2/20181220/Shopping");
+	todo_list_destroy(&list);
+}
+
+/* Pooling: one key, one worker, every time; the test's keys use them all. */
+static void todo_db_pool_affinity(struct kunit *test)
+{
+	unsigned int used = 0, i, w;
+	char name[16];
+
+	for (i = 0; i < 30; i++) {
+		scnprintf(name, sizeof(name), "list-%u", i);
+		w = todo_db_worker_of(key(test, OWNER, name));
+		KUNIT_EXPECT_EQ(test, todo_db_worker_of(key(test, OWNER, name)),
+				w);
+		used |= 1U << w;
+	}
+	KUNIT_EXPECT_EQ(test, todo_db_worker_of(key(test, OWNER, "a")),
+			todo_db_worker_of(key(test, OWNER, "a")));
+	/* db_workers is 3 by default: all three serve some key. */
+	KUNIT_EXPECT_EQ(test, used, 7);
+}
+
+/* Stores of one list coalesce; the file ends with the last snapshot. */
+static void todo_db_order_and_coalescing(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER, "order");
+	struct todo_store *st = new_store(test, k);
+	struct todo_list list;
+	char title[8];
+	unsigned int i;
+	u32 id;
+
+	todo_list_init(&list, 1000, 256);
+	for (i = 1; i <= 20; i++) {
+		scnprintf(title, sizeof(title), "v%u", i);
+		KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, title,
+						    strlen(title), &id), 0);
+		store(test, st, k, &list, i);
+	}
+	todo_store_flush(st, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 20);
+	KUNIT_EXPECT_LE(test, st->writes, 20);
+	KUNIT_EXPECT_GE(test, st->writes, 1);
+	KUNIT_EXPECT_EQ(test, todo_list_size(&list), 20);
+	KUNIT_EXPECT_STREQ(test, load(test, k), dump(test, &list));
+	todo_list_destroy(&list);
+}
+
+/* Two-phase start: requests sent during a slow load wait, in order. */
+static void todo_db_two_phase_start(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER, "two-phase");
+	struct todo_server *s;
+	struct todo_store *st = new_store(test, k);
+	struct todo_list list;
+	struct todo_msg *msg;
+	struct todo_copy *c;
+	u32 id = 0;
+
+	todo_list_init(&list, 1000, 256);
+	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "stored", 6,
+					    &id), 0);
+	store(test, st, k, &list, 1);
+	todo_store_flush(st, -ESHUTDOWN);
+	todo_list_destroy(&list);
+
+	todo_load_delay_ms.val = 1000;
+	s = server(test, k);
+	KUNIT_EXPECT_EQ(test, send_add(s, true, 20181220, "early cast", NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181221, "early call",
+				       &id), 0);
+	KUNIT_EXPECT_EQ(test, id, 3);
+
+	msg = todo_msg_alloc(TODO_OP_READ, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	msg->buf_size = 4096;
+	KUNIT_ASSERT_EQ(test, todo_server_call(s, msg), 0);
+	c = todo_copy_next(msg, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, c->id, 1);
+	c = todo_copy_next(msg, c);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, c->id, 2);
+	KUNIT_EXPECT_EQ(test, c->date, 20181220);
+	todo_msg_put(msg);
+}
+
+/*
+ * A burst of casts to one list is coalesced into far fewer file writes;
+ * a sync then makes the last state durable.  Reports the figure.
+ */
+static void todo_db_burst_coalesced(struct kunit *test)
+{
+	struct todo_server *s = server(test, key(test, OWNER, "burst"));
+	unsigned int i, refused = 0;
+	u64 writes;
+
+	for (i = 1; i <= 10000; i++) {
+		if (send_add(s, true, 20181219, "burst", NULL))
+			refused++;
+		if (i % 512 == 0)
+			KUNIT_ASSERT_EQ(test, call(s, TODO_OP_PING), 0);
+	}
+	KUNIT_EXPECT_EQ(test, refused, 0);
+	KUNIT_EXPECT_EQ(test, call(s, TODO_OP_SYNC), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(s->entries), 10000);
+	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(&s->store), s->gen);
+	writes = s->store.writes;
+	kunit_info(test, "10000 casts, %llu file writes", writes);
+	KUNIT_EXPECT_LT(test, writes, 1000ULL);
+}
+
+/* An idle server retires after storing; the next request reloads it. */
+static void todo_db_idle_expiry(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER, "idle");
+	struct todo_server *s;
+	struct todo_copy *c;
+	struct todo_msg *msg;
+	unsigned int i;
+	u32 id;
+
+	todo_idle_timeout.val = 1;
+	s = todo_cache_get(k);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181219, "kept", &id), 0);
+	todo_server_put(s);
+	for (i = 0; i < 100 && (s = todo_cache_lookup(k)); i++) {
+		todo_server_put(s);
+		msleep(100);
+	}
+	KUNIT_EXPECT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 1);
+
+	todo_idle_timeout.val = 0;
+	s = track(test, todo_cache_find(k));
+	msg = todo_msg_alloc(TODO_OP_READ, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	msg->buf_size = 4096;
+	KUNIT_ASSERT_EQ(test, todo_server_call(s, msg), 0);
+	c = todo_copy_next(msg, NULL);
+	KUNIT_EXPECT_NOT_NULL(test, c);
+	if (c)
+		KUNIT_EXPECT_EQ(test, c->id, id);
+	todo_msg_put(msg);
+	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181219, "next", &id), 0);
+	KUNIT_EXPECT_EQ(test, id, 2);
+}
+
+/* Reads of a list that exists nowhere create nothing. */
+static void todo_db_read_creates_nothing(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER, "nowhere");
+	unsigned int before = todo_cache_nr_servers();
+
+	KUNIT_EXPECT_NULL(test, todo_cache_find(k));
+	KUNIT_EXPECT_EQ(test, todo_cache_nr_servers(), before);
+	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
+}
+
+static struct kunit_case todo_db_test_cases[] = {
+	KUNIT_CASE(todo_db_missing_key),
+	KUNIT_CASE(todo_db_store_then_load),
+	KUNIT_CASE(todo_db_pool_affinity),
+	KUNIT_CASE(todo_db_order_and_coalescing),
+	KUNIT_CASE(todo_db_two_phase_start),
+	KUNIT_CASE(todo_db_burst_coalesced),
+	KUNIT_CASE(todo_db_idle_expiry),
+	KUNIT_CASE(todo_db_read_creates_nothing),
+	{}
+};
+
+static struct kunit_suite todo_db_suite = {
+	.name = "todo_database",
+	.init = todo_db_test_init,
+	.exit = todo_db_test_exit,
+	.test_cases = todo_db_test_cases,
+};
+
+kunit_test_suite(todo_db_suite);
