@@ -392,6 +392,11 @@ static void todo_cache_live(u32 owner, struct todo_stored_walk *w)
 		li->casts = atomic64_read(&s->casts);
 		li->casts_failed = atomic64_read(&s->casts_failed);
 		li->alive = true;
+		spin_lock(&s->store.lock);
+		li->writes = s->store.writes;
+		li->write_errors = s->store.errors;
+		li->last_error = -s->store.err;
+		spin_unlock(&s->store.lock);
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);

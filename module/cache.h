@@ -20,6 +20,9 @@ struct todo_server;
  * @casts: casts sent to the list.
  * @casts_failed: casts refused or failed.
  * @alive: a server runs for the list.
+ * @writes: file writes since the server started.
+ * @write_errors: failed file writes.
+ * @last_error: errno of the last write if it failed, else 0.
  */
 struct todo_list_info {
 	struct todo_key key;
@@ -29,6 +32,9 @@ struct todo_list_info {
 	u64 casts;
 	u64 casts_failed;
 	bool alive;
+	u64 writes;
+	u64 write_errors;
+	u32 last_error;
 };
 
 int todo_cache_init(void);

@@ -687,7 +687,11 @@ static int todo_nl_fill_list(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, TODO_A_CASTS, li->casts, TODO_A_PAD) ||
 	    nla_put_u64_64bit(skb, TODO_A_CASTS_FAILED, li->casts_failed,
 			      TODO_A_PAD) ||
-	    nla_put_u8(skb, TODO_A_ALIVE, li->alive)) {
+	    nla_put_u8(skb, TODO_A_ALIVE, li->alive) ||
+	    nla_put_u64_64bit(skb, TODO_A_WRITES, li->writes, TODO_A_PAD) ||
+	    nla_put_u64_64bit(skb, TODO_A_WRITE_ERRORS, li->write_errors,
+			      TODO_A_PAD) ||
+	    nla_put_u32(skb, TODO_A_LAST_ERROR, li->last_error)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

@@ -1,19 +1,55 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# What "make run" shows, inside the VM: the module loaded with its limits,
-# then the list core's KUnit suites running against it.
-set -eu
+# What "make run" shows, inside the VM: todoctl driving the module with
+# calls and casts, persistence across a module reload, errors as a user
+# sees them, and the KUnit suites.
+set -u
 
-echo "== $(uname -sr) VM; todo.ko is loaded:"
-grep '^todo ' /proc/modules
-for p in /sys/module/todo/parameters/*; do
-	printf '   %-16s %s\n' "$(basename "$p")" "$(cat "$p")"
-done
-dmesg | grep 'todo:' | sed 's/^/   dmesg: /'
+run()
+{
+	echo "\$ $*"
+	"$@"
+	local rc=$?
+	[ $rc = 0 ] || echo "(exit status $rc)"
+}
+
+echo "== $(uname -sr) VM with todo.ko loaded"
+echo
+echo "== A list server per list; calls wait for the answer, casts do not"
+run todoctl add bob 2018-12-19 Dentist
+run todoctl add --cast bob 2018-12-20 Shopping
+run todoctl add bob 2018-12-19 Movies
+run todoctl entries bob
+run todoctl entries bob 2018-12-19
+run todoctl update bob 2 --title "Updated shopping"
+run todoctl delete --cast bob 1
+run todoctl add alice 2018-12-21 "Book club"
+run todoctl entries bob
+run todoctl lists
+run todoctl --json entries bob
+echo "\$ ps -e -o pid,comm | grep todo/"
+ps -e -o pid,comm | grep todo/
 
 echo
-echo "== loading todo_test.ko: its KUnit suites run against todo.ko"
+echo "== Persistence: sync, unload, load again"
+run todoctl sync
+run ls -l /var/lib/todo
+run rmmod todo
+run insmod "$TODO_KO"
+run todoctl lists
+run todoctl entries bob
+run todoctl add bob 2018-12-22 Gym
+
+echo
+echo "== Errors"
+run todoctl update bob 99 --title x
+run todoctl add ../etc 2018-12-19 x
+run todoctl add bob 2023-02-29 x
+run todoctl add bob 2018-12-19
+
+echo
+echo "== KUnit suites (todo_test.ko), run against todo.ko"
 insmod "$TODO_TEST_KO"
-tests/kunit/ktap.py /sys/kernel/debug/kunit/todo_*/results
+tests/kunit/ktap.py /sys/kernel/debug/kunit/todo_*/results | grep -v '^       '
 rmmod todo_test

@@ -35,6 +35,10 @@
  * @TODO_A_ALIVE: u8, 1 if a list server runs for the list, else 0.
  * @TODO_A_NEXT_ID: u32, the id the list's next entry will get.
  * @TODO_A_PAD: padding for 64-bit attributes.
+ * @TODO_A_WRITES: u64, times the list's file was written since its server
+ *	started (lists replies).
+ * @TODO_A_WRITE_ERRORS: u64, writes of the list's file that failed.
+ * @TODO_A_LAST_ERROR: u32, errno of the last write if it failed, else 0.
  */
 enum todo_attr {
 	TODO_A_LIST = 1,
@@ -50,6 +54,9 @@ enum todo_attr {
 	TODO_A_ALIVE,
 	TODO_A_NEXT_ID,
 	TODO_A_PAD,
+	TODO_A_WRITES,
+	TODO_A_WRITE_ERRORS,
+	TODO_A_LAST_ERROR,
 
 	__TODO_A_MAX,
 	TODO_A_MAX = __TODO_A_MAX - 1
@@ -69,8 +76,8 @@ enum todo_attr {
  * @TODO_CMD_DELETE: LIST, ID [, OWNER] [, CAST].
  * @TODO_CMD_LISTS: dump: [OWNER]; one message per list of that owner,
  *	live or stored: LIST, OWNER, ENTRIES, NEXT_ID, MAILBOX, CASTS,
- *	CASTS_FAILED, ALIVE (a stored list that is not live has ALIVE 0 and
- *	zero statistics).
+ *	CASTS_FAILED, ALIVE, WRITES, WRITE_ERRORS, LAST_ERROR (a stored list
+ *	that is not live has ALIVE 0 and zero statistics).
  * @TODO_CMD_SYNC: [LIST] [, OWNER]; answers once every change made to the
  *	list (without LIST: to each of the owner's lists) before the request
  *	is on stable storage, or with the error that kept it from it.

@@ -1,0 +1,183 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Persistence, in the VM: the book's persistence test across a module
+# reload, sync, live and stored lists, idle expiry, hostile db_dir content
+# and a full disk.  One PASS/FAIL line per check.
+set -u
+
+db=/var/lib/todo
+failed=0
+
+pass() { echo "PASS persist: $*"; }
+fail() { echo "FAIL persist: $*"; failed=1; }
+
+# expect DESC WANT CMD...: CMD's stdout must be WANT and its status 0.
+expect()
+{
+	local desc=$1 want=$2 got
+
+	shift 2
+	if got=$("$@" 2>&1) && [ "$got" = "$want" ]; then
+		pass "$desc"
+	else
+		fail "$desc: got '$got', want '$want'"
+	fi
+}
+
+# expect_fail DESC PATTERN CMD...: CMD must exit 1 with PATTERN on stderr.
+expect_fail()
+{
+	local desc=$1 pattern=$2 err rc
+
+	shift 2
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc = 1 ] && grep -q -- "$pattern" <<< "$err"; then
+		pass "$desc"
+	else
+		fail "$desc: exit $rc, stderr '$err'"
+	fi
+}
+
+reload()
+{
+	rmmod todo && insmod "$TODO_KO" "$@"
+}
+
+tab=$'\t'
+
+# The book's persistence test (CacheTest "persistence").
+expect "add to john" 1 todoctl add john 2018-12-20 Shopping
+expect "john reads back" "1${tab}2018-12-20${tab}Shopping" \
+	todoctl entries john 2018-12-20
+reload
+expect "john survives a reload, with its id" \
+	"1${tab}2018-12-20${tab}Shopping" todoctl entries john 2018-12-20
+expect "the next add gets the next id" 2 todoctl add john 2018-12-21 Gym
+todoctl delete john 2
+reload
+expect "ids are not reused after a delete and a reload" 3 \
+	todoctl add john 2018-12-22 Run
+
+# Sync: durable on return; add --sync is add then sync.
+expect "sync of one list" "" todoctl sync john
+expect "sync of all lists" "" todoctl sync
+expect "add --sync prints the id" 4 todoctl add --sync john 2018-12-23 Swim
+if [ -f $db/u0.john.list ] && [ ! -e $db/.u0.john.tmp ]; then
+	pass "the list file exists and no temporary is left"
+else
+	fail "the list file exists and no temporary is left"
+fi
+expect_fail "sync of an unknown list" "no such list" todoctl sync nolist
+
+# Lists: stored and live.
+reload
+if todoctl lists | grep -q "^john${tab}.*${tab}stored$"; then
+	pass "a list on disk only is shown stored"
+else
+	fail "a list on disk only is shown stored: $(todoctl lists)"
+fi
+todoctl entries john > /dev/null
+if todoctl lists | grep -q "^john${tab}entries=3${tab}.*${tab}live$"; then
+	pass "reading it starts its server: live, 3 entries"
+else
+	fail "reading it starts its server: $(todoctl lists)"
+fi
+expect "entries of a list that exists nowhere" "" todoctl entries ghost
+if todoctl lists | grep -q '^ghost'; then
+	fail "reading a missing list creates nothing"
+else
+	pass "reading a missing list creates nothing"
+fi
+
+# Idle expiry: the server stores, its thread goes, the next request
+# brings it back intact.
+echo 2 > /sys/module/todo/parameters/idle_timeout
+expect "add to a list that will expire" 1 todoctl add idle 2019-01-01 Nap
+sleep 6
+if ps -e -o comm= | grep -q '^todo/0/idle$'; then
+	fail "an idle server's thread stops"
+else
+	pass "an idle server's thread stops"
+fi
+if todoctl lists | grep -q "^idle${tab}.*stored$"; then
+	pass "an expired list is shown stored"
+else
+	fail "an expired list is shown stored: $(todoctl lists)"
+fi
+expect "an expired list comes back intact" "1${tab}2019-01-01${tab}Nap" \
+	todoctl entries idle
+expect "and keeps counting ids" 2 todoctl add idle 2019-01-02 Walk
+echo 0 > /sys/module/todo/parameters/idle_timeout
+
+# Hostile db_dir content: each gives a clear error, nothing is followed.
+ln -s /etc/passwd $db/u0.evil.list
+expect_fail "a symlink named like a list file" "symlink" todoctl entries evil
+expect_fail "a list behind a symlink refuses writes" "symlink" \
+	todoctl add evil 2018-12-19 x
+if [ -L $db/u0.evil.list ]; then
+	pass "the symlink is left as it is"
+else
+	fail "the symlink is left as it is"
+fi
+mkdir $db/u0.dir.list
+expect_fail "a directory where a file should be" "damaged" \
+	todoctl entries dir
+echo garbage > $db/u0.junk.list
+expect_fail "a garbage file" "damaged" todoctl entries junk
+head -c 100 $db/u0.john.list > $db/u0.trunc.list
+expect_fail "a truncated file" "damaged" todoctl entries trunc
+expect "a list for a future version" 1 todoctl add --sync future 2018-12-19 x
+rmmod todo
+python3 - $db/u0.future.list <<'PY'
+import sys, zlib
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+b[4:6] = (2).to_bytes(2, 'little')
+b[-4:] = zlib.crc32(bytes(b[:-4])).to_bytes(4, 'little')
+open(p, 'wb').write(b)
+PY
+insmod "$TODO_KO"
+expect_fail "a file from a future format version" "damaged" \
+	todoctl entries future
+if dmesg | grep -q 'u0.future.list: unknown format version'; then
+	pass "the kernel log names the file and the problem"
+else
+	fail "the kernel log names the file and the problem"
+fi
+ln -s /etc/hostname $db/.u0.victim.tmp
+expect "a planted temporary symlink is replaced, not followed" 1 \
+	todoctl add --sync victim 2018-12-19 x
+if [ ! -L $db/.u0.victim.tmp ] && [ -f $db/u0.victim.list ]; then
+	pass "the planted symlink is gone, the list file written"
+else
+	fail "the planted symlink is gone, the list file written"
+fi
+rm -rf $db/u0.evil.list $db/u0.dir.list $db/u0.junk.list $db/u0.trunc.list \
+	$db/u0.future.list
+
+# A full disk: errors reported, nothing lost from memory, recovery.
+reload
+expect "add before the disk fills" 1 todoctl add --sync full 2018-12-19 one
+dd if=/dev/zero of=$db/filler bs=64k 2> /dev/null
+for i in $(seq 2 40); do
+	todoctl add --cast full 2018-12-19 "entry $i with some length to it"
+done
+expect_fail "sync on a full disk fails" "storing the list failed" \
+	todoctl sync full
+if [ "$(todoctl entries full | wc -l)" = 40 ]; then
+	pass "nothing is lost from memory"
+else
+	fail "nothing is lost from memory: $(todoctl entries full | wc -l)"
+fi
+rm -f $db/filler
+expect "sync succeeds once space is freed" "" todoctl sync full
+reload
+if [ "$(todoctl entries full | wc -l)" = 40 ]; then
+	pass "all 40 entries are on disk after the recovery"
+else
+	fail "all 40 entries are on disk after the recovery"
+fi
+
+exit $failed

@@ -1,0 +1,797 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# End to end, in the VM: todoctl against todo.ko.  Covers the book's
+# ServerTest and CacheTest, every command as a call and as a cast, usage
+# errors (exit 2), validation errors (exit 1 and the exact message), JSON
+# output (parsed with python3), list statistics, ping, batch (line
+# numbers of errors, a 2000-line batch), two users kept apart, help texts
+# and the message when the module is not loaded.
+#
+# Prints "PASS todoctl: ..." or "FAIL todoctl: ..." per check, with details
+# indented below a failure; exits 1 if any check failed.
+#
+# Needs: root, todo.ko loaded, todoctl on PATH, python3, setpriv; $TODO_KO
+# (the module's path) for the unload and reload checks.
+set -u
+
+failed=0
+pass() { echo "PASS todoctl: $*"; }
+fail() { echo "FAIL todoctl: $*"; failed=1; }
+
+if ! command -v todoctl > /dev/null; then
+	fail "todoctl is on PATH"
+	exit 1
+fi
+if ! grep -q '^todo ' /proc/modules; then
+	fail "todo.ko is loaded"
+	exit 1
+fi
+
+work=$(mktemp -d)
+chmod 755 "$work"
+# Other users run a copy: the source tree may not be theirs to read.
+cp "$(command -v todoctl)" "$work/todoctl"
+chmod 755 "$work/todoctl"
+as1001=(setpriv --reuid=1001 --regid=1001 --clear-groups "$work/todoctl")
+as1002=(setpriv --reuid=1002 --regid=1002 --clear-groups "$work/todoctl")
+
+# Servers that stay idle store their lists and stop, which zeroes their
+# statistics: keep them running, and restore the parameter on exit.
+params=/sys/module/todo/parameters
+idle_saved=$(cat "$params/idle_timeout" 2> /dev/null)
+cleanup()
+{
+	if [ -n "$idle_saved" ] && [ -w "$params/idle_timeout" ]; then
+		echo "$idle_saved" > "$params/idle_timeout"
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+[ -w "$params/idle_timeout" ] && echo 0 > "$params/idle_timeout"
+
+# Lists of this run get this suffix, so that lists left on a reused disk
+# by an earlier run cannot be mistaken for them.
+run=$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
+tab=$'\t'
+nl=$'\n'
+NAME_MSG='list name must be 1-64 bytes of A-Z a-z 0-9 . _ - and not start with .'
+DATE_MSG='date is not a valid calendar day'
+TITLE_MSG='title must be non-empty UTF-8 without control characters'
+EPERM_MSG='naming another owner needs CAP_NET_ADMIN'
+
+# run CMD...: run CMD; sets $rc, $out and $err (its status, stdout and
+# stderr without trailing newlines).
+run()
+{
+	"$@" > "$work/out" 2> "$work/err"
+	rc=$?
+	out=$(cat "$work/out")
+	err=$(cat "$work/err")
+}
+
+# details CMD...: after a failed check, what the command did.
+details()
+{
+	echo "    command: $*"
+	echo "    exit $rc; stdout:"
+	printf '%s\n' "$out" | head -8 | sed 's/^/      |/'
+	echo "    stderr:"
+	printf '%s\n' "$err" | head -8 | sed 's/^/      |/'
+}
+
+# check DESC RC OUT ERR CMD...: CMD exits with RC, printing exactly OUT on
+# stdout and ERR on stderr.
+check()
+{
+	local desc=$1 want_rc=$2 want_out=$3 want_err=$4
+
+	shift 4
+	run "$@"
+	if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ] &&
+	   [ "$err" = "$want_err" ]; then
+		pass "$desc"
+		return 0
+	fi
+	fail "$desc"
+	details "$@"
+	echo "    wanted exit $want_rc; stdout:"
+	printf '%s\n' "$want_out" | head -8 | sed 's/^/      |/'
+	echo "    stderr:"
+	printf '%s\n' "$want_err" | head -8 | sed 's/^/      |/'
+	return 1
+}
+
+# ok DESC OUT CMD...: CMD succeeds, prints exactly OUT and nothing on stderr.
+ok()
+{
+	local desc=$1 want_out=$2
+
+	shift 2
+	check "$desc" 0 "$want_out" "" "$@"
+}
+
+# failure DESC ERR CMD...: CMD fails with exit 1, prints nothing on stdout
+# and exactly ERR on stderr.
+failure()
+{
+	local desc=$1 want_err=$2
+
+	shift 2
+	check "$desc" 1 "" "$want_err" "$@"
+}
+
+# usage DESC MSG HINT CMD...: CMD is refused as a usage error (exit 2,
+# nothing on stdout), with "todoctl: MSG" and the hint to "todoctl HINT
+# --help" (HINT is a command name, or empty for the global help).
+usage()
+{
+	local desc=$1 msg=$2 hint=$3
+
+	shift 3
+	check "usage error: $desc" 2 "" \
+		"todoctl: $msg${nl}Try 'todoctl ${hint:+$hint }--help'." "$@"
+}
+
+# json DESC EXPR CMD...: CMD succeeds, prints nothing on stderr, and its
+# stdout is JSON (strict UTF-8) whose value r makes the Python EXPR true;
+# EXPR may use env, the environment.
+json()
+{
+	local desc=$1 expr=$2
+
+	shift 2
+	run "$@"
+	if [ "$rc" = 0 ] && [ -z "$err" ] &&
+	   python3 -c '
+import json, os, sys
+r = json.loads(sys.stdin.buffer.read())
+sys.exit(0 if eval(sys.argv[1], {"r": r, "env": os.environ}) else 1)
+' "$expr" < "$work/out" 2> "$work/py"; then
+		pass "$desc"
+		return 0
+	fi
+	fail "$desc"
+	details "$@"
+	echo "    wanted JSON with: $expr"
+	sed 's/^/      py: /' "$work/py" | tail -3
+	return 1
+}
+
+# entries_of LIST...: the expected plain output, from ID DATE TITLE triples.
+entries_of()
+{
+	local first=1
+
+	while [ $# -ge 3 ]; do
+		[ $first = 1 ] || printf '\n'
+		printf '%s\t%s\t%s' "$1" "$2" "$3"
+		first=0
+		shift 3
+	done
+}
+
+# stats_line NAME: NAME's line of "todoctl lists" (of the caller).
+stats_line()
+{
+	todoctl lists 2> /dev/null | grep "^$1$tab"
+}
+
+# ---- help -----------------------------------------------------------------
+
+# help_complete: $out (the global help) names every command and option.
+help_complete()
+{
+	local c
+
+	[ "$(printf '%s\n' "$out" | head -1)" = "Usage: todoctl [--json] [--user UID] COMMAND [ARGS]" ] ||
+		return 1
+	for c in add entries update delete lists ping sync batch; do
+		printf '%s\n' "$out" | grep -q "^  $c " || return 1
+	done
+	printf '%s\n' "$out" | grep -q -- '^  --json ' &&
+	printf '%s\n' "$out" | grep -q -- '^  --user UID ' &&
+	printf '%s\n' "$out" | grep -q -- '^  -h, --help ' &&
+	printf '%s\n' "$out" | grep -qx 'Exit status: 0 success, 1 the operation failed, 2 usage error.'
+}
+
+run todoctl --help
+if [ "$rc" = 0 ] && [ -z "$err" ] && help_complete; then
+	pass "--help: exit 0, usage of every command and option on stdout"
+else
+	fail "--help: exit 0, usage of every command and option on stdout"
+	details todoctl --help
+fi
+
+run todoctl -h
+help_out=$out
+run todoctl --help
+if [ "$rc" = 0 ] && [ "$help_out" = "$out" ]; then
+	pass "-h is --help"
+else
+	fail "-h is --help"
+fi
+
+declare -A usage_lines=(
+	[add]="Usage: todoctl [--json] [--user UID] add [--cast|--sync] LIST DATE TITLE"
+	[entries]="Usage: todoctl [--json] [--user UID] entries LIST [DATE]"
+	[update]="Usage: todoctl [--user UID] update [--cast] LIST ID [--date DATE] [--title TITLE]"
+	[delete]="Usage: todoctl [--user UID] delete [--cast] LIST ID"
+	[lists]="Usage: todoctl [--json] [--user UID] lists"
+	[ping]="Usage: todoctl [--user UID] ping [LIST]"
+	[sync]="Usage: todoctl [--user UID] sync [LIST]"
+	[batch]="Usage: todoctl [--user UID] batch [FILE]"
+)
+for c in add entries update delete lists ping sync batch; do
+	run todoctl "$c" --help
+	if [ "$rc" = 0 ] && [ -z "$err" ] &&
+	   [ "$(printf '%s\n' "$out" | head -1)" = "${usage_lines[$c]}" ] &&
+	   printf '%s\n' "$out" | grep -q -- '-h, --help'; then
+		pass "$c --help: exit 0, its usage on stdout"
+	else
+		fail "$c --help: exit 0, its usage on stdout"
+		details todoctl "$c" --help
+	fi
+done
+run todoctl add x 2018-12-19 --help
+if [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | head -1)" = "${usage_lines[add]}" ]; then
+	pass "--help after arguments still shows the help"
+else
+	fail "--help after arguments still shows the help"
+	details todoctl add x 2018-12-19 --help
+fi
+
+# ---- usage errors: exit 2, nothing sent ---------------------------------
+
+U=usage-$run
+usage "no command" "missing command" "" todoctl
+usage "unknown command" "unknown command 'frobnicate'" "" todoctl frobnicate
+usage "unknown global option" "unknown option '--frob'" "" todoctl --frob lists
+usage "--user without a value" "option '--user' needs a value" "" todoctl --user
+usage "--user not a number" "invalid uid 'bob'" "" todoctl --user bob lists
+usage "--user out of range" "invalid uid '4294967296'" "" todoctl --user 4294967296 lists
+usage "--json after the command" "lists: unknown option '--json'" lists todoctl lists --json
+usage "unknown option of add" "add: unknown option '--frob'" add \
+	todoctl add --frob "$U" 2018-12-19 x
+usage "--cast with a value" "add: option '--cast' takes no value" add \
+	todoctl add --cast=yes "$U" 2018-12-19 x
+usage "add without arguments" "add: missing LIST" add todoctl add
+usage "add without a date" "add: missing DATE" add todoctl add "$U"
+usage "add without a title" "add: missing TITLE" add todoctl add "$U" 2018-12-19
+usage "add with an extra argument" "add: unexpected argument 'more'" add \
+	todoctl add "$U" 2018-12-19 Dentist more
+usage "add with date 2018-1-9" \
+	"add: malformed date '2018-1-9' (expected YYYY-MM-DD)" add \
+	todoctl add "$U" 2018-1-9 Dentist
+usage "add with date 2018/01/09" \
+	"add: malformed date '2018/01/09' (expected YYYY-MM-DD)" add \
+	todoctl add "$U" 2018/01/09 Dentist
+usage "add with date 20181219" \
+	"add: malformed date '20181219' (expected YYYY-MM-DD)" add \
+	todoctl add "$U" 20181219 Dentist
+usage "a title starting with - needs --" "add: unknown option '-5'" add \
+	todoctl add "$U" 2018-12-19 -5
+usage "entries without a list" "entries: missing LIST" entries todoctl entries
+usage "entries with a malformed date" \
+	"entries: malformed date '2018-12-1' (expected YYYY-MM-DD)" entries \
+	todoctl entries "$U" 2018-12-1
+usage "entries with an extra argument" "entries: unexpected argument 'x'" \
+	entries todoctl entries "$U" 2018-12-19 x
+usage "update without an id" "update: missing ID" update \
+	todoctl update "$U"
+usage "update with id 0" "update: invalid id '0' (expected 1-4294967295)" \
+	update todoctl update "$U" 0 --title x
+usage "update with id abc" "update: invalid id 'abc' (expected 1-4294967295)" \
+	update todoctl update "$U" abc --title x
+usage "update with id 4294967296" \
+	"update: invalid id '4294967296' (expected 1-4294967295)" update \
+	todoctl update "$U" 4294967296 --title x
+usage "update with nothing to change" \
+	"update: nothing to change: give --date or --title" update \
+	todoctl update "$U" 1
+usage "update --title without a value" "update: option '--title' needs a value" \
+	update todoctl update "$U" 1 --title
+usage "update with a malformed --date" \
+	"update: malformed date '2019-01-1' (expected YYYY-MM-DD)" update \
+	todoctl update "$U" 1 --date 2019-01-1
+usage "delete without an id" "delete: missing ID" delete todoctl delete "$U"
+usage "delete with id -1" "delete: invalid id '-1' (expected 1-4294967295)" \
+	delete todoctl delete "$U" -- -1
+usage "delete with an extra argument" "delete: unexpected argument '2'" \
+	delete todoctl delete "$U" 1 2
+usage "delete --date (not an option of delete)" \
+	"delete: unknown option '--date'" delete \
+	todoctl delete "$U" 1 --date 2018-12-19
+usage "lists with an argument" "lists: unexpected argument 'x'" lists \
+	todoctl lists x
+usage "ping with two lists" "ping: unexpected argument 'b'" ping \
+	todoctl ping a b
+usage "batch with two files" "batch: unexpected argument 'b'" batch \
+	todoctl batch a b
+check "usage errors sent nothing: the list does not exist" 1 "" \
+	"todoctl: ping: no such list (kernel: list not found)" \
+	todoctl ping "$U"
+
+# ---- the book's ServerTest and CacheTest ----------------------------------
+
+L=test_list-$run
+ok "ServerTest: entries of a new list are empty" "" \
+	todoctl entries "$L" 2018-12-19
+ok "ServerTest: add_entry (a cast) prints nothing" "" \
+	todoctl add --cast "$L" 2018-12-19 Dentist
+ok "ServerTest: entries then show Dentist" \
+	"$(entries_of 1 2018-12-19 Dentist)" todoctl entries "$L" 2018-12-19
+
+bob=bob-$run alice=alice-$run
+ok "CacheTest: first add to bob" 1 todoctl add "$bob" 2018-12-19 Dentist
+ok "CacheTest: same name, same list (next id)" 2 \
+	todoctl add "$bob" 2018-12-20 Shopping
+ok "CacheTest: different name, different list (first id)" 1 \
+	todoctl add "$alice" 2018-12-19 Dentist
+ok "CacheTest: bob's list holds both entries" \
+	"$(entries_of 1 2018-12-19 Dentist 2 2018-12-20 Shopping)" \
+	todoctl entries "$bob"
+ok "CacheTest: add then entries finds the entry (alice)" \
+	"$(entries_of 1 2018-12-19 Dentist)" todoctl entries "$alice" 2018-12-19
+
+# ---- every command, as a call and as a cast -------------------------------
+
+C=calls-$run
+ok "add (call) prints the new id" 1 todoctl add "$C" 2018-12-19 Dentist
+ok "add (call) prints the next id" 2 todoctl add "$C" 2018-12-20 "Buy milk"
+ok "add (cast) prints nothing" "" todoctl add --cast "$C" 2018-12-21 Cinema
+ok "add (cast) with --cast after the arguments" "" \
+	todoctl add "$C" 2018-12-22 Gym --cast
+ok "add (call) of a title starting with - after --" 5 \
+	todoctl add "$C" 2018-12-23 -- "-5 items"
+ok "entries: one line per entry, ascending id" \
+	"$(entries_of 1 2018-12-19 Dentist 2 2018-12-20 "Buy milk" \
+		3 2018-12-21 Cinema 4 2018-12-22 Gym 5 2018-12-23 "-5 items")" \
+	todoctl entries "$C"
+ok "entries LIST DATE: only that date" "$(entries_of 3 2018-12-21 Cinema)" \
+	todoctl entries "$C" 2018-12-21
+ok "entries LIST DATE: a date without entries" "" \
+	todoctl entries "$C" 2017-01-01
+ok "update (call) of the title" "" \
+	todoctl update "$C" 1 --title "Dentist at 5"
+ok "update (call) of the date (--date=)" "" \
+	todoctl update "$C" 2 --date=2019-01-02
+ok "update (cast) of date and title" "" \
+	todoctl update --cast "$C" 3 --date 2019-01-03 --title "Cinema late"
+ok "delete (call)" "" todoctl delete "$C" 4
+ok "delete (cast)" "" todoctl delete --cast "$C" 5
+ok "entries after updates and deletes" \
+	"$(entries_of 1 2018-12-19 "Dentist at 5" 2 2019-01-02 "Buy milk" \
+		3 2019-01-03 "Cinema late")" \
+	todoctl entries "$C"
+ok "entries with the new date finds the moved entry" \
+	"$(entries_of 2 2019-01-02 "Buy milk")" todoctl entries "$C" 2019-01-02
+ok "update (cast) of a missing id succeeds: only counted" "" \
+	todoctl update --cast "$C" 99 --title x
+ok "delete (cast) of a missing id succeeds: only counted" "" \
+	todoctl delete --cast "$C" 98
+ok "ping" pong todoctl ping
+ok "ping LIST" pong todoctl ping "$C"
+ok "a title with quotes, backslash and UTF-8" 6 \
+	todoctl add "$C" 2019-02-01 'Zahnärzt "Dr. Ö" \ 😀 €'
+ok "entries prints it byte for byte" \
+	"$(entries_of 6 2019-02-01 'Zahnärzt "Dr. Ö" \ 😀 €')" \
+	todoctl entries "$C" 2019-02-01
+ok "add (call) on 2024-02-29, a leap day: ids are never reused" 7 \
+	todoctl add "$C" 2024-02-29 "Leap day"
+
+# ---- validation errors: exit 1, the kernel's message ---------------------
+
+V=valid-$run
+ok "add to a new list for the validation checks" 1 \
+	todoctl add "$V" 2018-12-19 first
+for name in "../x" ".hidden" "a/b" "" "a b"; do
+	failure "add to list '$name': bad name" \
+		"todoctl: add: invalid argument (kernel: $NAME_MSG)" \
+		todoctl add "$name" 2018-12-19 x
+done
+failure "add (cast) to list '../x': bad name, reported synchronously" \
+	"todoctl: add: invalid argument (kernel: $NAME_MSG)" \
+	todoctl add --cast ../x 2018-12-19 x
+failure "entries of list '.hidden': bad name" \
+	"todoctl: entries: invalid argument (kernel: $NAME_MSG)" \
+	todoctl entries .hidden
+n64=n64-$run-$(printf 'x%.0s' {1..64})
+n64=${n64:0:64}
+ok "add to a list with a 64-byte name" 1 todoctl add "$n64" 2018-12-19 x
+# The policy (NLA_STRING of at most 64 bytes) refuses a longer name in the
+# netlink core, before the module's own check: ERANGE with the core's text.
+failure "add to a list with a 65-byte name: refused by the policy" \
+	"todoctl: add: Numerical result out of range (kernel: Attribute failed policy validation)" \
+	todoctl add "${n64}x" 2018-12-19 x
+failure "add on 2023-02-29: not a calendar day" \
+	"todoctl: add: invalid argument (kernel: $DATE_MSG)" \
+	todoctl add "$V" 2023-02-29 x
+failure "add on 2018-13-01: not a calendar day" \
+	"todoctl: add: invalid argument (kernel: $DATE_MSG)" \
+	todoctl add "$V" 2018-13-01 x
+failure "add (cast) on 2023-02-29: reported synchronously" \
+	"todoctl: add: invalid argument (kernel: $DATE_MSG)" \
+	todoctl add --cast "$V" 2023-02-29 x
+# 00000101 is below the policy's range (10101..99991231): the core's text.
+failure "add on 0000-01-01: below the policy's range" \
+	"todoctl: add: Numerical result out of range (kernel: integer out of range)" \
+	todoctl add "$V" 0000-01-01 x
+failure "add with an empty title" \
+	"todoctl: add: invalid argument (kernel: $TITLE_MSG)" \
+	todoctl add "$V" 2018-12-19 ""
+failure "add with a tab in the title" \
+	"todoctl: add: invalid argument (kernel: $TITLE_MSG)" \
+	todoctl add "$V" 2018-12-19 "a${tab}b"
+tmax=$(cat "$params/max_title_len" 2> /dev/null || echo 256)
+long=$(printf 't%.0s' $(seq "$tmax"))
+ok "add with a title of max_title_len ($tmax) bytes" 2 \
+	todoctl add "$V" 2018-12-19 "$long"
+failure "add with a title of max_title_len + 1 bytes" \
+	"todoctl: add: title too long (kernel: title is longer than max_title_len)" \
+	todoctl add "$V" 2018-12-19 "${long}t"
+failure "update (call) on 2023-02-29" \
+	"todoctl: update: invalid argument (kernel: $DATE_MSG)" \
+	todoctl update "$V" 1 --date 2023-02-29
+failure "update (call) with a tab in the title" \
+	"todoctl: update: invalid argument (kernel: $TITLE_MSG)" \
+	todoctl update "$V" 1 --title "a${tab}b"
+failure "update (call) of a missing id" \
+	"todoctl: update: no such entry (kernel: entry id not found)" \
+	todoctl update "$V" 99 --title x
+failure "delete (call) of a missing id" \
+	"todoctl: delete: no such entry (kernel: entry id not found)" \
+	todoctl delete "$V" 99
+N=nosuch-$run
+for mode in call cast; do
+	cast=()
+	[ $mode = cast ] && cast=(--cast)
+	failure "update ($mode) of an unknown list" \
+		"todoctl: update: no such list (kernel: list not found)" \
+		todoctl update "${cast[@]}" "$N" 1 --title x
+	failure "delete ($mode) of an unknown list" \
+		"todoctl: delete: no such list (kernel: list not found)" \
+		todoctl delete "${cast[@]}" "$N" 1
+done
+failure "ping of an unknown list" \
+	"todoctl: ping: no such list (kernel: list not found)" \
+	todoctl ping "$N"
+ok "entries of an unknown list: nothing, exit 0" "" todoctl entries "$N"
+ok "entries of an unknown list with a date: nothing, exit 0" "" \
+	todoctl entries "$N" 2018-12-19
+ok "entries --json of an unknown list: []" "[]" todoctl --json entries "$N"
+ok "the failed validations left the list as it was" \
+	"$(entries_of 1 2018-12-19 first 2 2018-12-19 "$long")" \
+	todoctl entries "$V"
+if ! todoctl lists | cut -f1 | grep -qx -e "$N" -e "${n64}x" -e "$U"; then
+	pass "failed requests and reads created no list"
+else
+	fail "failed requests and reads created no list"
+	todoctl lists | sed 's/^/      |/'
+fi
+
+# ---- JSON ----------------------------------------------------------------
+
+J=json-$run
+json "add --json prints {\"id\": 1}" 'r == {"id": 1}' \
+	todoctl --json add "$J" 2018-12-19 Dentist
+ok "add --json --cast prints nothing" "" \
+	todoctl --json add --cast "$J" 2018-12-20 'say "hi" \ back'
+export TODO_E2E_TITLE='Zahnärzt "Dr. Ö" \ 😀 € </script>'
+ok "add a title that needs escaping" 3 \
+	todoctl add "$J" 2018-12-21 "$TODO_E2E_TITLE"
+json "entries --json: array of {id, date, title}, escaped" \
+	'r == [{"id": 1, "date": "2018-12-19", "title": "Dentist"},
+	       {"id": 2, "date": "2018-12-20", "title": "say \"hi\" \\ back"},
+	       {"id": 3, "date": "2018-12-21", "title": env["TODO_E2E_TITLE"]}]' \
+	todoctl --json entries "$J"
+json "entries --json LIST DATE" \
+	'r == [{"id": 2, "date": "2018-12-20", "title": "say \"hi\" \\ back"}]' \
+	todoctl --json entries "$J" 2018-12-20
+json "lists --json: the list with all its fields" \
+	'[{k: v for k, v in l.items() if k != "writes"} for l in r
+	  if l["name"] == "'"$J"'"] == [{"name": "'"$J"'",
+	  "owner": 0, "entries": 3, "next_id": 4, "mailbox": 0, "casts": 1,
+	  "casts_failed": 0, "alive": True, "write_errors": 0,
+	  "last_error": None}]' \
+	todoctl --json lists
+json "lists --json: every element has exactly the documented fields" \
+	'isinstance(r, list) and len(r) > 0 and all(set(l) == {"name", "owner",
+	 "entries", "next_id", "mailbox", "casts", "casts_failed", "alive",
+	 "writes", "write_errors", "last_error"}
+	 and isinstance(l["alive"], bool) and isinstance(l["writes"], int)
+	 for l in r)' \
+	todoctl --json lists
+
+# ---- lists: statistics lines ----------------------------------------------
+
+S=stats-$run
+ok "stats: add (call)" 1 todoctl add "$S" 2018-12-19 one
+ok "stats: add (cast)" "" todoctl add --cast "$S" 2018-12-20 two
+ok "stats: update (cast) of a missing id" "" \
+	todoctl update --cast "$S" 9 --title x
+ok "stats: delete (cast) of a missing id" "" todoctl delete --cast "$S" 8
+ok "stats: ping LIST waits for the casts" pong todoctl ping "$S"
+line=$(stats_line "$S")
+want="$S${tab}entries=2${tab}next_id=3${tab}mailbox=0${tab}casts=3${tab}casts_failed=2${tab}live"
+if [ "$line" = "$want" ]; then
+	pass "lists: NAME entries next_id mailbox casts casts_failed live"
+else
+	fail "lists: NAME entries next_id mailbox casts casts_failed live"
+	echo "    got:  $line"
+	echo "    want: $want"
+fi
+line=$(stats_line "$C")
+want="$C${tab}entries=5${tab}next_id=8${tab}mailbox=0${tab}casts=6${tab}casts_failed=2${tab}live"
+if [ "$line" = "$want" ]; then
+	pass "lists: statistics of the list of calls and casts"
+else
+	fail "lists: statistics of the list of calls and casts"
+	echo "    got:  $line"
+	echo "    want: $want"
+fi
+run todoctl lists
+re="^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}${tab}entries=[0-9]+${tab}next_id=[0-9]+${tab}mailbox=[0-9]+${tab}casts=[0-9]+${tab}casts_failed=[0-9]+${tab}(live|stored)$"
+bad=$(printf '%s\n' "$out" | grep -Evc "$re")
+if [ "$rc" = 0 ] && [ -z "$err" ] && [ "$bad" = 0 ] &&
+   [ "$(printf '%s\n' "$out" | cut -f1 | sort | uniq -d)" = "" ] &&
+   printf '%s\n' "$out" | cut -f1 | grep -qx "$bob"; then
+	pass "lists: every line has the documented format, each list once"
+else
+	fail "lists: every line has the documented format, each list once"
+	details todoctl lists
+fi
+
+# ---- batch ----------------------------------------------------------------
+
+B=batch-$run
+cat > "$work/batch-ok" <<EOF
+# a comment, then a blank line
+
+add $B 2018-12-19 Dentist
+  add $B 2018-12-20 "Buy milk"
+add --cast $B 2018-12-21 'say "hi"'
+add	$B	2018-12-22	it\\'s\\ fine
+update $B 1 --title "Dentist at 5" --date 2018-12-18
+delete $B 2
+ping $B
+ping
+EOF
+ok "batch FILE: comments, blanks, quotes, escapes; prints nothing" "" \
+	todoctl batch "$work/batch-ok"
+ok "batch: the lines took effect in order" \
+	"$(entries_of 1 2018-12-18 "Dentist at 5" 3 2018-12-21 'say "hi"' \
+		4 2018-12-22 "it's fine")" \
+	todoctl entries "$B"
+ok "batch from standard input" "" \
+	todoctl batch < <(echo "add $B 2019-01-01 stdin")
+ok "batch from - (standard input)" "" \
+	todoctl batch - < <(echo "add $B 2019-01-02 dash")
+ok "batch: the stdin lines took effect" \
+	"$(entries_of 1 2018-12-18 "Dentist at 5" 3 2018-12-21 'say "hi"' \
+		4 2018-12-22 "it's fine" 5 2019-01-01 stdin 6 2019-01-02 dash)" \
+	todoctl entries "$B"
+line=$(stats_line "$B")
+want="$B${tab}entries=5${tab}next_id=7${tab}mailbox=0${tab}casts=8${tab}casts_failed=0${tab}live"
+if [ "$line" = "$want" ]; then
+	pass "batch: mutations were casts (lists statistics)"
+else
+	fail "batch: mutations were casts (lists statistics)"
+	echo "    got:  $line"
+	echo "    want: $want"
+fi
+
+BE=batcherr-$run
+cat > "$work/batch-err" <<EOF
+add $BE 2018-12-19 one
+add $BE 2023-02-29 leap
+add $BE 2018-1-9 malformed
+update $BE 99 --title "missing id: a cast, only counted"
+update $N 1 --title "unknown list"
+ping $N
+add $BE-never 2018-13-01 "bad date, list never made"
+add ../x 2018-12-19 "bad name"
+frobnicate
+entries $BE
+add $BE 2018-12-20 two
+EOF
+check "batch: errors reported with their line numbers, exit 1" 1 "" \
+"todoctl: batch: line 3: add: malformed date '2018-1-9' (expected YYYY-MM-DD)
+todoctl: batch: line 9: unknown command 'frobnicate'
+todoctl: batch: line 10: entries: not allowed in a batch
+todoctl: batch: line 2: add: invalid argument (kernel: $DATE_MSG)
+todoctl: batch: line 5: update: no such list (kernel: list not found)
+todoctl: batch: line 6: ping: no such list (kernel: list not found)
+todoctl: batch: line 7: add: invalid argument (kernel: $DATE_MSG)
+todoctl: batch: line 8: add: invalid argument (kernel: $NAME_MSG)" \
+	todoctl batch "$work/batch-err"
+ok "batch: the good lines around the errors took effect" \
+	"$(entries_of 1 2018-12-19 one 2 2018-12-20 two)" todoctl entries "$BE"
+
+printf 'add %s 2018-1-9 x\nupdate %s 1\n' "$BE" "$BE" > "$work/batch-usage"
+check "batch: only usage errors: exit 2" 2 "" \
+"todoctl: batch: line 1: add: malformed date '2018-1-9' (expected YYYY-MM-DD)
+todoctl: batch: line 2: update: nothing to change: give --date or --title" \
+	todoctl batch "$work/batch-usage"
+check "batch: a missing file" 1 "" \
+	"todoctl: batch: $work/none: No such file or directory" \
+	todoctl batch "$work/none"
+
+# Errors past the first window keep their line numbers.
+BW=window-$run
+for ((i = 1; i <= 300; i++)); do
+	case $i in
+	130 | 300) echo "add $BW 2023-02-29 \"n $i\"" ;;
+	200) echo "add $BW 2019-1-1 \"n $i\"" ;;
+	*) echo "add $BW 2019-01-01 \"n $i\"" ;;
+	esac
+done > "$work/batch-window"
+run todoctl batch "$work/batch-window"
+want="todoctl: batch: line 130: add: invalid argument (kernel: $DATE_MSG)
+todoctl: batch: line 200: add: malformed date '2019-1-1' (expected YYYY-MM-DD)
+todoctl: batch: line 300: add: invalid argument (kernel: $DATE_MSG)"
+if [ "$rc" = 1 ] && [ -z "$out" ] &&
+   [ "$(printf '%s\n' "$err" | sort)" = "$want" ]; then
+	pass "batch: line numbers of errors across windows of 128"
+else
+	fail "batch: line numbers of errors across windows of 128"
+	details todoctl batch "$work/batch-window"
+fi
+id=0
+for ((i = 1; i <= 300; i++)); do
+	case $i in 130 | 200 | 300) continue ;; esac
+	id=$((id + 1))
+	printf '%d\t2019-01-01\tn %d\n' "$id" "$i"
+done > "$work/window-want"
+todoctl entries "$BW" > "$work/window-got" 2>&1
+if cmp -s "$work/window-want" "$work/window-got"; then
+	pass "batch: the 297 good lines of the 300 took effect in order"
+else
+	fail "batch: the 297 good lines of the 300 took effect in order"
+	diff "$work/window-want" "$work/window-got" | head -5 | sed 's/^/    /'
+fi
+
+BIG=big-$run
+for ((i = 1; i <= 2000; i++)); do
+	printf 'add %s 2019-03-01 "item %d"\n' "$BIG" "$i"
+done > "$work/batch-big"
+start=$(date +%s)
+ok "batch of 2000 adds" "" todoctl batch "$work/batch-big"
+echo "# batch of 2000 adds: $(( $(date +%s) - start )) s"
+for ((i = 1; i <= 2000; i++)); do
+	printf '%d\t2019-03-01\titem %d\n' "$i" "$i"
+done > "$work/big-want"
+todoctl entries "$BIG" > "$work/big-got" 2>&1
+if cmp -s "$work/big-want" "$work/big-got"; then
+	pass "batch of 2000 adds: all 2000 entries, ids 1..2000 in order"
+else
+	fail "batch of 2000 adds: all 2000 entries, ids 1..2000 in order"
+	echo "    got $(wc -l < "$work/big-got") lines"
+	diff "$work/big-want" "$work/big-got" | head -5 | sed 's/^/    /'
+fi
+line=$(stats_line "$BIG")
+want="$BIG${tab}entries=2000${tab}next_id=2001${tab}mailbox=0${tab}casts=2000${tab}casts_failed=0${tab}live"
+if [ "$line" = "$want" ]; then
+	pass "batch of 2000 adds: lists statistics"
+else
+	fail "batch of 2000 adds: lists statistics"
+	echo "    got:  $line"
+	echo "    want: $want"
+fi
+
+# ---- two users ------------------------------------------------------------
+
+G=groceries-$run
+ok "uid 1001: add to its groceries" 1 "${as1001[@]}" add "$G" 2018-12-19 Milk
+ok "uid 1002: add to its own groceries (a different list)" 1 \
+	"${as1002[@]}" add "$G" 2018-12-20 Bread
+ok "uid 1001 sees only its own groceries" "$(entries_of 1 2018-12-19 Milk)" \
+	"${as1001[@]}" entries "$G"
+ok "uid 1002 sees only its own groceries" "$(entries_of 1 2018-12-20 Bread)" \
+	"${as1002[@]}" entries "$G"
+run "${as1001[@]}" lists
+if [ "$rc" = 0 ] && [ -z "$err" ] &&
+   [ "$(printf '%s\n' "$out" | cut -f1 | grep -cx "$G")" = 1 ] &&
+   ! printf '%s\n' "$out" | cut -f1 | grep -qx -e "$C" -e "$bob"; then
+	pass "uid 1001: lists shows its groceries and none of root's lists"
+else
+	fail "uid 1001: lists shows its groceries and none of root's lists"
+	details "${as1001[@]}" lists
+fi
+json "uid 1001: lists --json says owner 1001" \
+	'[(l["entries"], l["owner"]) for l in r if l["name"] == "'"$G"'"] == [(1, 1001)]' \
+	"${as1001[@]}" --json lists
+ok "root without --user has no groceries" "" todoctl entries "$G"
+if ! todoctl lists | cut -f1 | grep -qx "$G"; then
+	pass "root's lists do not include the users' groceries"
+else
+	fail "root's lists do not include the users' groceries"
+fi
+failure "uid 1001 with --user 1002: entries refused (EPERM)" \
+	"todoctl: entries: operation not permitted (kernel: $EPERM_MSG)" \
+	"${as1001[@]}" --user 1002 entries "$G"
+failure "uid 1001 with --user 1002: add refused (EPERM)" \
+	"todoctl: add: operation not permitted (kernel: $EPERM_MSG)" \
+	"${as1001[@]}" --user 1002 add "$G" 2018-12-21 Eggs
+failure "uid 1001 with --user 1002: lists refused (EPERM)" \
+	"todoctl: lists: operation not permitted (kernel: $EPERM_MSG)" \
+	"${as1001[@]}" --user 1002 lists
+printf 'add %s 2018-12-21 Eggs\nadd %s 2018-12-22 Ham\n' "$G" "$G" \
+	> "$work/batch-eperm"
+chmod 644 "$work/batch-eperm"
+check "uid 1001 with --user 1002: batch lines refused, each reported once" 1 "" \
+"todoctl: batch: line 1: add: operation not permitted (kernel: $EPERM_MSG)
+todoctl: batch: line 2: add: operation not permitted (kernel: $EPERM_MSG)" \
+	"${as1001[@]}" --user 1002 batch "$work/batch-eperm"
+ok "uid 1001 with --user 1001 (itself) is allowed" \
+	"$(entries_of 1 2018-12-19 Milk)" "${as1001[@]}" --user 1001 entries "$G"
+ok "uid 1002's list unchanged by the refused requests" \
+	"$(entries_of 1 2018-12-20 Bread)" "${as1002[@]}" entries "$G"
+ok "root with --user 1001 sees uid 1001's groceries" \
+	"$(entries_of 1 2018-12-19 Milk)" todoctl --user 1001 entries "$G"
+ok "root with --user 1002 adds to uid 1002's groceries" 2 \
+	todoctl --user 1002 add "$G" 2018-12-21 Eggs
+ok "uid 1002 sees root's addition" \
+	"$(entries_of 1 2018-12-20 Bread 2 2018-12-21 Eggs)" \
+	"${as1002[@]}" entries "$G"
+ok "root with --user 1001: batch into uid 1001's list" "" \
+	todoctl --user 1001 batch < <(echo "add $G 2018-12-23 Butter")
+ok "uid 1001 sees the batch's entry" \
+	"$(entries_of 1 2018-12-19 Milk 2 2018-12-23 Butter)" \
+	"${as1001[@]}" entries "$G"
+json "root with --user 1001 --json lists: uid 1001's lists" \
+	'[(l["entries"], l["owner"]) for l in r if l["name"] == "'"$G"'"] == [(2, 1001)]' \
+	todoctl --user 1001 --json lists
+ok "uid 1002: entries of an unknown list: nothing, exit 0" "" \
+	"${as1002[@]}" entries "$N"
+ok "uid 1002: ping" pong "${as1002[@]}" ping
+
+# ---- a stored list ---------------------------------------------------------
+
+if [ -w "$params/idle_timeout" ]; then
+	ST=stored-$run
+	echo 1 > "$params/idle_timeout"
+	todoctl add "$ST" 2018-12-19 kept > /dev/null
+	for ((i = 0; i < 30; i++)); do
+		line=$(stats_line "$ST")
+		[[ $line == *"${tab}stored" ]] && break
+		sleep 1
+	done
+	echo 0 > "$params/idle_timeout"
+	re="^$ST${tab}entries=[0-9]+${tab}next_id=[0-9]+${tab}mailbox=0${tab}casts=0${tab}casts_failed=0${tab}stored$"
+	if [[ $line =~ $re ]]; then
+		pass "lists: an idle list that stopped is shown as stored"
+	else
+		fail "lists: an idle list that stopped is shown as stored"
+		echo "    got:  $line"
+	fi
+	json "lists --json: a stored list has alive false" \
+		'[l["alive"] for l in r if l["name"] == "'"$ST"'"] == [False]' \
+		todoctl --json lists
+	ok "entries of a stored list loads it" \
+		"$(entries_of 1 2018-12-19 kept)" todoctl entries "$ST"
+fi
+
+# ---- the module unloaded ---------------------------------------------------
+
+if [ -z "${TODO_KO:-}" ] || [ ! -f "$TODO_KO" ]; then
+	fail "\$TODO_KO names the module (for the unload checks)"
+elif ! rmmod todo; then
+	fail "rmmod todo (for the not-loaded checks)"
+else
+	failure "ping without the module: not loaded" \
+		"todoctl: the todo module is not loaded (no generic netlink family \"todo\")" \
+		todoctl ping
+	failure "add without the module: not loaded" \
+		"todoctl: the todo module is not loaded (no generic netlink family \"todo\")" \
+		todoctl add "$C" 2018-12-19 x
+	usage "without the module, usage errors still come first" \
+		"add: missing TITLE" add todoctl add "$C" 2018-12-19
+	if insmod "$TODO_KO"; then
+		ok "ping after reloading the module" pong todoctl ping
+	else
+		fail "insmod $TODO_KO after the not-loaded checks"
+	fi
+fi
+
+exit $failed

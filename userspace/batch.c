@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The batch command: one add, update, delete or ping per line, pipelined.
+ *
+ * Lines are split like shell words; blank lines and lines whose first
+ * non-blank character is '#' are skipped.  Mutations are sent as casts and
+ * pings as calls, all without NLM_F_ACK and without waiting: a success
+ * sends nothing back (a ping sends its reply, which is ignored), a failure
+ * an error message that carries the request's sequence number.  Each
+ * request is recorded with its line number in a window.
+ *
+ * After BATCH_WINDOW requests, and at the end, a barrier closes the
+ * window: a "ping LIST" call with NLM_F_ACK for each list the window's
+ * mutations touched (a plain ping if they touched none), then a wait for
+ * the answer of the last of them.  The kernel handles requests in the
+ * order they are sent, so by then the error of every request of the
+ * window has arrived, and each is mapped back to its line by its sequence
+ * number.  The pings also wait until each list's server has handled the
+ * casts queued before them: the batch returns once its changes are
+ * applied, and a mailbox never holds more than one window of its casts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "parse.h"
+
+#define BATCH_WINDOW	128
+
+/**
+ * struct batch_sent - A request sent in the current window.
+ * @seq: its sequence number.
+ * @line: its line, or 0 for a barrier ping.
+ * @cmd: its command's name.
+ * @list: the list a mutation or a barrier ping names, or NULL.
+ * @failed: it failed.
+ */
+struct batch_sent {
+	uint32_t seq;
+	unsigned long line;
+	const char *cmd;
+	const char *list;
+	bool failed;
+};
+
+/**
+ * struct batch - The state of a batch.
+ * @o: the global options.
+ * @nl: the connection, opened with the first request.
+ * @sent: the requests of the window, lines' and barrier pings'.
+ * @nsent: entries in @sent.
+ * @nreq: requests of lines in the window.
+ * @touched: lists the window's mutations named (allocated).
+ * @ntouched: entries in @touched.
+ * @failed: a line or a barrier failed.
+ * @usage: a line had a usage error.
+ */
+struct batch {
+	const struct todo_opts *o;
+	struct tnl *nl;
+	struct batch_sent sent[2 * BATCH_WINDOW];
+	unsigned int nsent;
+	unsigned int nreq;
+	char *touched[BATCH_WINDOW];
+	unsigned int ntouched;
+	bool failed;
+	bool usage;
+};
+
+static void batch_usage(struct batch *b, unsigned long line, const char *cmd,
+			const char *why)
+{
+	if (cmd)
+		fprintf(stderr, "todoctl: batch: line %lu: %s: %s\n", line,
+			cmd, why);
+	else
+		fprintf(stderr, "todoctl: batch: line %lu: %s\n", line, why);
+	b->usage = true;
+}
+
+static void batch_fatal(const char *what, int error)
+{
+	struct tnl_error err;
+
+	tnl_error_set(&err, error);
+	tnl_perror(what, &err);
+}
+
+static struct batch_sent *batch_find(struct batch *b, uint32_t seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nsent; i++) {
+		if (b->sent[i].seq == seq)
+			return &b->sent[i];
+	}
+	return NULL;
+}
+
+/*
+ * Whether the error of a barrier ping only repeats what a line said: the
+ * list does not exist (its lines failed) or its name or owner is refused.
+ */
+static bool batch_repeated(const struct batch *b,
+			   const struct batch_sent *ping, int error)
+{
+	unsigned int i;
+
+	if (error != ESRCH && error != EINVAL && error != ERANGE &&
+	    error != EPERM)
+		return false;
+	for (i = 0; i < b->nsent; i++) {
+		const struct batch_sent *s = &b->sent[i];
+
+		if (s->line && s->failed && s->list &&
+		    !strcmp(s->list, ping->list))
+			return true;
+	}
+	return false;
+}
+
+/* The error of request @seq: report it against its line. */
+static void batch_on_error(uint32_t seq, const struct tnl_error *err,
+			   void *arg)
+{
+	struct batch *b = arg;
+	struct batch_sent *s = batch_find(b, seq);
+	char what[96];
+
+	if (s && !s->line && s->list && batch_repeated(b, s, err->error))
+		return;
+	if (!s) {
+		tnl_perror("batch", err);
+	} else if (s->line) {
+		snprintf(what, sizeof(what), "batch: line %lu: %s", s->line,
+			 s->cmd);
+		tnl_perror(what, err);
+		s->failed = true;
+	} else {
+		snprintf(what, sizeof(what), "batch: ping%s%s",
+			 s->list ? " " : "", s->list ? s->list : "");
+		tnl_perror(what, err);
+	}
+	b->failed = true;
+}
+
+/* Record a sent request in the window. */
+static void batch_record(struct batch *b, uint32_t seq, unsigned long line,
+			 const char *cmd, const char *list)
+{
+	struct batch_sent *s = &b->sent[b->nsent++];
+
+	s->seq = seq;
+	s->line = line;
+	s->cmd = cmd;
+	s->list = list;
+	s->failed = false;
+}
+
+/* Note that the window's mutations touched @list.  Return: our copy. */
+static const char *batch_touch(struct batch *b, const char *list)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->ntouched; i++) {
+		if (!strcmp(b->touched[i], list))
+			return b->touched[i];
+	}
+	b->touched[b->ntouched] = strdup(list);
+	if (!b->touched[b->ntouched])
+		return NULL;
+	return b->touched[b->ntouched++];
+}
+
+static void batch_reset(struct batch *b)
+{
+	while (b->ntouched)
+		free(b->touched[--b->ntouched]);
+	b->nsent = 0;
+	b->nreq = 0;
+}
+
+/* Send a barrier ping of @list (NULL: a plain ping) and record it. */
+static int batch_ping(struct batch *b, const char *list, uint32_t *seq)
+{
+	struct todo_req r = { .spec = req_find("ping"), .list = list };
+	struct tnl_error err;
+	struct nl_msg *msg;
+	int ret;
+
+	msg = req_msg(b->nl, b->o, &r, true);
+	if (!msg) {
+		batch_fatal("batch", ENOMEM);
+		return -1;
+	}
+	ret = tnl_send(b->nl, msg, seq, &err);
+	nlmsg_free(msg);
+	if (ret) {
+		tnl_perror("batch: ping", &err);
+		return -1;
+	}
+	batch_record(b, *seq, 0, "ping", list);
+	return 0;
+}
+
+/* Close the window: see the comment at the top.  Return: 0 or -1. */
+static int batch_barrier(struct batch *b)
+{
+	struct tnl_error err;
+	uint32_t seq = 0;
+	unsigned int i;
+	int ret = 0;
+
+	if (!b->nreq)
+		return 0;
+	if (!b->ntouched)
+		ret = batch_ping(b, NULL, &seq);
+	for (i = 0; !ret && i < b->ntouched; i++)
+		ret = batch_ping(b, b->touched[i], &seq);
+	if (!ret) {
+		if (tnl_wait(b->nl, seq, NULL, NULL, batch_on_error, b,
+			     &err) == 0) {
+			if (err.error)
+				batch_on_error(seq, &err, b);
+		} else if (err.error != ENOBUFS) {
+			/* ENOBUFS: reported at the end, from tnl_overrun(). */
+			tnl_perror("batch", &err);
+			ret = -1;
+		}
+	}
+	batch_reset(b);
+	return ret;
+}
+
+/* Run one line.  Return: 0, or -1 if the batch cannot go on. */
+static int batch_line(struct batch *b, unsigned long line, const char *text)
+{
+	const struct req_spec *spec;
+	const char *list = NULL;
+	struct tnl_error err;
+	struct todo_req r;
+	struct nl_msg *msg;
+	struct words w;
+	const char *why;
+	char buf[256];
+	uint32_t seq;
+	int ret = 0;
+
+	text += strspn(text, " \t\r\n");
+	if (!*text || *text == '#')
+		return 0;
+	if (split_words(&w, text, &why)) {
+		if (why) {
+			batch_usage(b, line, NULL, why);
+		} else {
+			batch_fatal("batch", ENOMEM);
+			ret = -1;
+		}
+		goto out;
+	}
+
+	spec = req_find(w.argv[0]);
+	if (!spec) {
+		snprintf(buf, sizeof(buf), "unknown command '%s'", w.argv[0]);
+		batch_usage(b, line, NULL, buf);
+		goto out;
+	}
+	if (!req_is_mutation(spec) && req_op(spec) != OP_PING) {
+		batch_usage(b, line, w.argv[0], "not allowed in a batch");
+		goto out;
+	}
+	if (req_parse(&r, spec, w.argc - 1, w.argv + 1, buf, sizeof(buf))) {
+		batch_usage(b, line, w.argv[0], buf);
+		goto out;
+	}
+	if (r.help) {
+		batch_usage(b, line, w.argv[0], "--help is not allowed in a batch");
+		goto out;
+	}
+	r.cast = req_is_mutation(spec);
+
+	if (!b->nl && tnl_open(&b->nl)) {
+		ret = -1;
+		goto out;
+	}
+	msg = req_msg(b->nl, b->o, &r, false);
+	if (!msg) {
+		batch_fatal("batch", ENOMEM);
+		ret = -1;
+		goto out;
+	}
+	ret = tnl_send(b->nl, msg, &seq, &err);
+	nlmsg_free(msg);
+	if (ret) {
+		snprintf(buf, sizeof(buf), "batch: line %lu: %s", line,
+			 w.argv[0]);
+		tnl_perror(buf, &err);
+		goto out;
+	}
+	if (r.cast) {
+		list = batch_touch(b, r.list);
+		if (!list) {
+			batch_fatal("batch", ENOMEM);
+			ret = -1;
+			goto out;
+		}
+	}
+	batch_record(b, seq, line, req_name(spec), list);
+	if (++b->nreq == BATCH_WINDOW)
+		ret = batch_barrier(b);
+out:
+	words_free(&w);
+	return ret;
+}
+
+/**
+ * run_batch() - Run the batch command.
+ * @o: the global options.
+ * @r: the parsed command; @r->file is the file, NULL or "-" for stdin.
+ *
+ * Return: EXIT_FAILED if a line failed or the batch could not go on,
+ * else EXIT_USAGE if a line had a usage error, else EXIT_OK.
+ */
+int run_batch(const struct todo_opts *o, const struct todo_req *r)
+{
+	const char *name = r->file && strcmp(r->file, "-") ? r->file : NULL;
+	struct batch *b;
+	unsigned long line = 0;
+	char *text = NULL;
+	size_t size = 0;
+	bool fatal = false;
+	FILE *f = stdin;
+	int status;
+
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		batch_fatal("batch", ENOMEM);
+		return EXIT_FAILED;
+	}
+	b->o = o;
+	if (name) {
+		f = fopen(name, "r");
+		if (!f) {
+			fprintf(stderr, "todoctl: batch: %s: %s\n", name,
+				strerror(errno));
+			free(b);
+			return EXIT_FAILED;
+		}
+	}
+
+	errno = 0;
+	while (!fatal && getline(&text, &size, f) >= 0) {
+		fatal = batch_line(b, ++line, text) < 0;
+		errno = 0;
+	}
+	if (!fatal && ferror(f)) {
+		fprintf(stderr, "todoctl: batch: %s: %s\n",
+			name ? name : "standard input",
+			strerror(errno ? errno : EIO));
+		b->failed = true;
+	}
+	if (!fatal && b->nl)
+		fatal = batch_barrier(b) < 0;
+	if (b->nl && tnl_overrun(b->nl)) {
+		fprintf(stderr, "todoctl: batch: the kernel dropped replies (receive buffer full); some errors were lost\n");
+		b->failed = true;
+	}
+
+	if (fatal || b->failed)
+		status = EXIT_FAILED;
+	else
+		status = b->usage ? EXIT_USAGE : EXIT_OK;
+	batch_reset(b);
+	tnl_close(b->nl);
+	free(text);
+	if (f != stdin)
+		fclose(f);
+	free(b);
+	return status;
+}

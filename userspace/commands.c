@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The commands that make one request: add, entries, update, delete,
+ * lists and ping.  Each sends its request, prints the replies as they
+ * come, and on failure prints "todoctl: CMD: TEXT (kernel: EXTACK)".
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "commands.h"
+#include "output.h"
+
+/**
+ * struct reply_ctx - What the reply handlers need.
+ * @out: the output.
+ * @id: the new entry's id (add).
+ * @has_id: @id was in the reply.
+ */
+struct reply_ctx {
+	struct out out;
+	uint32_t id;
+	bool has_id;
+};
+
+static int on_add(struct nlattr **tb, void *arg)
+{
+	struct reply_ctx *ctx = arg;
+
+	if (!tb[TODO_A_ID])
+		return EPROTO;
+	ctx->id = nla_get_u32(tb[TODO_A_ID]);
+	ctx->has_id = true;
+	return 0;
+}
+
+static int on_entry(struct nlattr **tb, void *arg)
+{
+	struct reply_ctx *ctx = arg;
+	struct entry_info e;
+
+	if (!tb[TODO_A_ID] || !tb[TODO_A_DATE] || !tb[TODO_A_TITLE])
+		return EPROTO;
+	e.id = nla_get_u32(tb[TODO_A_ID]);
+	e.date = nla_get_u32(tb[TODO_A_DATE]);
+	e.title = nla_data(tb[TODO_A_TITLE]);
+	e.title_len = tnl_strlen(tb[TODO_A_TITLE]);
+	out_entry(&ctx->out, &e);
+	return 0;
+}
+
+static int on_list(struct nlattr **tb, void *arg)
+{
+	static const int needed[] = {
+		TODO_A_LIST, TODO_A_OWNER, TODO_A_ENTRIES, TODO_A_NEXT_ID,
+		TODO_A_MAILBOX, TODO_A_CASTS, TODO_A_CASTS_FAILED,
+		TODO_A_ALIVE,
+	};
+	struct reply_ctx *ctx = arg;
+	struct list_info l;
+	size_t i;
+
+	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		if (!tb[needed[i]])
+			return EPROTO;
+	}
+	l.name = nla_data(tb[TODO_A_LIST]);
+	l.name_len = tnl_strlen(tb[TODO_A_LIST]);
+	l.owner = nla_get_u32(tb[TODO_A_OWNER]);
+	l.entries = nla_get_u32(tb[TODO_A_ENTRIES]);
+	l.next_id = nla_get_u32(tb[TODO_A_NEXT_ID]);
+	l.mailbox = nla_get_u32(tb[TODO_A_MAILBOX]);
+	l.casts = nla_get_u64(tb[TODO_A_CASTS]);
+	l.casts_failed = nla_get_u64(tb[TODO_A_CASTS_FAILED]);
+	l.alive = nla_get_u8(tb[TODO_A_ALIVE]);
+	l.writes = tb[TODO_A_WRITES] ? nla_get_u64(tb[TODO_A_WRITES]) : 0;
+	l.write_errors = tb[TODO_A_WRITE_ERRORS] ?
+			 nla_get_u64(tb[TODO_A_WRITE_ERRORS]) : 0;
+	l.last_error = tb[TODO_A_LAST_ERROR] ?
+		       nla_get_u32(tb[TODO_A_LAST_ERROR]) : 0;
+	out_list(&ctx->out, &l);
+	return 0;
+}
+
+static int on_ignore(struct nlattr **tb, void *arg)
+{
+	(void)tb;
+	(void)arg;
+	return 0;
+}
+
+/**
+ * run_request() - Run a command that makes one request.
+ * @o: the global options.
+ * @r: the parsed command (not batch).
+ *
+ * Return: EXIT_OK or EXIT_FAILED.
+ */
+int run_request(const struct todo_opts *o, const struct todo_req *r)
+{
+	struct reply_ctx ctx = { .out = { .f = stdout, .json = o->json } };
+	const char *name = req_name(r->spec);
+	enum req_op op = req_op(r->spec);
+	tnl_reply_fn reply = on_ignore;
+	struct tnl_error err;
+	struct nl_msg *msg;
+	struct tnl *nl;
+	int ret;
+
+	if (tnl_open(&nl))
+		return EXIT_FAILED;
+	msg = req_msg(nl, o, r, true);
+	if (!msg) {
+		tnl_error_set(&err, ENOMEM);
+		tnl_perror(name, &err);
+		tnl_close(nl);
+		return EXIT_FAILED;
+	}
+
+	switch (op) {
+	case OP_ADD:
+		reply = on_add;
+		break;
+	case OP_ENTRIES:
+		reply = on_entry;
+		out_array_begin(&ctx.out);
+		break;
+	case OP_LISTS:
+		reply = on_list;
+		out_array_begin(&ctx.out);
+		break;
+	default:
+		break;
+	}
+
+	ret = tnl_request(nl, msg, reply, &ctx, &err);
+	if (!ret && op == OP_ADD && !r->cast && !ctx.has_id) {
+		tnl_error_set(&err, EPROTO);
+		ret = -1;
+	}
+	nlmsg_free(msg);
+	if (!ret && r->sync) {
+		/* add --sync: then wait until the list is on disk. */
+		struct todo_req s = { .spec = req_find("sync"),
+				      .list = r->list };
+
+		msg = req_msg(nl, o, &s, true);
+		if (!msg) {
+			tnl_error_set(&err, ENOMEM);
+			ret = -1;
+		} else {
+			ret = tnl_request(nl, msg, on_ignore, &ctx, &err);
+			nlmsg_free(msg);
+			name = "sync";
+		}
+	}
+	tnl_close(nl);
+	if (ret) {
+		tnl_perror(name, &err);
+		return EXIT_FAILED;
+	}
+
+	switch (op) {
+	case OP_ADD:
+		if (!r->cast)
+			out_id(&ctx.out, ctx.id);
+		break;
+	case OP_ENTRIES:
+	case OP_LISTS:
+		out_array_end(&ctx.out);
+		break;
+	case OP_PING:
+		puts("pong");
+		break;
+	default:
+		break;
+	}
+	return EXIT_OK;
+}

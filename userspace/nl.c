@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink connection (libnl-genl-3).
+ *
+ * Automatic acknowledgements are off: each request says itself whether
+ * it wants one (NLM_F_ACK).  Answers are matched to requests by sequence
+ * number here rather than by libnl's in-order check, which is what lets
+ * the batch command pipeline requests: tnl_wait() reads until the answer
+ * of one request (its ack, its error, or the end of its dump) and hands
+ * the errors of the others to a callback.
+ *
+ * libnl 3.7 does not parse extended acknowledgements, so the error
+ * callback does: the socket has NETLINK_EXT_ACK and NETLINK_CAP_ACK on,
+ * and the kernel's message is the NLMSGERR_ATTR_MSG attribute after the
+ * struct nlmsgerr (and after the echoed request, unless it was capped).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "nl.h"
+
+/* Receive buffer: room for the errors of a batch window and more. */
+#define TNL_RCVBUF	(1024 * 1024)
+/* Message room besides the strings: headers and fixed-size attributes. */
+#define TNL_MSG_SLACK	256
+
+/**
+ * struct tnl_rx - The wait for one request's answer.
+ * @seq: the awaited request's sequence number.
+ * @done: its answer arrived.
+ * @lost: answers were dropped by the kernel and @seq is a resync ping.
+ * @interrupted: a dump was interrupted by a change (NLM_F_DUMP_INTR).
+ * @reply_error: first error of @reply, a positive errno.
+ * @reply: called for each reply message of @seq.
+ * @reply_arg: its argument.
+ * @other: called for errors of other requests.
+ * @other_arg: its argument.
+ * @err: where the answer goes.
+ */
+struct tnl_rx {
+	uint32_t seq;
+	bool done;
+	bool lost;
+	bool interrupted;
+	int reply_error;
+	tnl_reply_fn reply;
+	void *reply_arg;
+	tnl_error_fn other;
+	void *other_arg;
+	struct tnl_error *err;
+};
+
+/**
+ * struct tnl - A connection to the "todo" family.
+ * @sk: the socket.
+ * @cb: the callbacks of every receive.
+ * @family: the family's id.
+ * @overrun: the kernel dropped messages to us (ENOBUFS) at least once.
+ * @rx: the wait in progress, if any.
+ */
+struct tnl {
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	int family;
+	bool overrun;
+	struct tnl_rx *rx;
+};
+
+/*
+ * errno of the last receive, set by tnl_recv(): libnl reports ENOBUFS as
+ * NLE_NOMEM, and its receive hook has no argument to put it elsewhere.
+ */
+static int tnl_recv_errno;
+
+/* Attributes of replies; strings are checked where they are used. */
+static const struct nla_policy tnl_policy[TODO_A_MAX + 1] = {
+	[TODO_A_OWNER] = { .type = NLA_U32 },
+	[TODO_A_ID] = { .type = NLA_U32 },
+	[TODO_A_DATE] = { .type = NLA_U32 },
+	[TODO_A_ENTRIES] = { .type = NLA_U32 },
+	[TODO_A_MAILBOX] = { .type = NLA_U32 },
+	[TODO_A_CASTS] = { .type = NLA_U64 },
+	[TODO_A_CASTS_FAILED] = { .type = NLA_U64 },
+	[TODO_A_ALIVE] = { .type = NLA_U8 },
+	[TODO_A_NEXT_ID] = { .type = NLA_U32 },
+};
+
+static const char *const tnl_attr_names[TODO_A_MAX + 1] = {
+	[TODO_A_LIST] = "list",
+	[TODO_A_OWNER] = "owner",
+	[TODO_A_ID] = "id",
+	[TODO_A_DATE] = "date",
+	[TODO_A_TITLE] = "title",
+	[TODO_A_CAST] = "cast",
+};
+
+/**
+ * tnl_error_set() - Fill in an error without a kernel message.
+ * @err: the error.
+ * @error: a positive errno.
+ */
+void tnl_error_set(struct tnl_error *err, int error)
+{
+	err->error = error;
+	err->msg[0] = '\0';
+}
+
+/* A libnl error code as an errno, for the few that can happen here. */
+static int tnl_nlerr(int nlerr)
+{
+	switch (nlerr < 0 ? -nlerr : nlerr) {
+	case NLE_NOMEM:
+		return ENOMEM;
+	case NLE_DUMP_INTR:
+		return EINTR;
+	case NLE_MSG_OVERFLOW:
+		return ENOBUFS;
+	default:
+		return EPROTO;
+	}
+}
+
+/*
+ * Read the extended acknowledgement TLVs that start @off bytes into the
+ * payload of @nlh (an NLMSG_ERROR or NLMSG_DONE message) into @err->msg.
+ */
+static void tnl_parse_extack(struct nlmsghdr *nlh, size_t off,
+			     struct tnl_error *err)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t payload = nlh->nlmsg_len - NLMSG_HDRLEN;
+	uint32_t type;
+
+	off = NLMSG_ALIGN(off);
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off >= payload)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)NLMSG_DATA(nlh) + off),
+		      (int)(payload - off), NULL) < 0)
+		return;
+
+	if (tb[NLMSGERR_ATTR_MSG]) {
+		const char *s = nla_data(tb[NLMSGERR_ATTR_MSG]);
+		size_t len = strnlen(s, tnl_strlen(tb[NLMSGERR_ATTR_MSG]));
+
+		if (len >= sizeof(err->msg))
+			len = sizeof(err->msg) - 1;
+		memcpy(err->msg, s, len);
+		err->msg[len] = '\0';
+	} else if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
+		   nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= (int)sizeof(type)) {
+		type = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+		if (type <= TODO_A_MAX && tnl_attr_names[type])
+			snprintf(err->msg, sizeof(err->msg),
+				 "missing attribute %s", tnl_attr_names[type]);
+		else
+			snprintf(err->msg, sizeof(err->msg),
+				 "missing attribute %u", type);
+	}
+}
+
+/* The answer of request @seq arrived; @err says how it went. */
+static int tnl_answer(struct tnl *nl, uint32_t seq,
+		      const struct tnl_error *err)
+{
+	struct tnl_rx *rx = nl->rx;
+
+	if (rx && seq == rx->seq) {
+		*rx->err = *err;
+		rx->done = true;
+		return NL_STOP;
+	}
+	if (err->error && rx && rx->other)
+		rx->other(seq, err, rx->other_arg);
+	return NL_SKIP;
+}
+
+static int tnl_on_error(struct sockaddr_nl *who, struct nlmsgerr *nlerr,
+			void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)nlerr - 1;
+	struct tnl_error err;
+	size_t off = sizeof(*nlerr);
+
+	(void)who;
+	tnl_error_set(&err, nlerr->error < 0 ? -nlerr->error : nlerr->error);
+	/* Unless capped, the whole request is echoed before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    nlerr->msg.nlmsg_len > NLMSG_HDRLEN)
+		off += nlerr->msg.nlmsg_len - NLMSG_HDRLEN;
+	tnl_parse_extack(nlh, off, &err);
+	return tnl_answer(arg, nlh->nlmsg_seq, &err);
+}
+
+static int tnl_on_ack(struct nl_msg *msg, void *arg)
+{
+	struct tnl_error ok = { 0 };
+
+	return tnl_answer(arg, nlmsg_hdr(msg)->nlmsg_seq, &ok);
+}
+
+/* The end of a dump carries the dump's error, if any, and its extack. */
+static int tnl_on_done(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct tnl_error err = { 0 };
+	int error;
+
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(error))) {
+		memcpy(&error, NLMSG_DATA(nlh), sizeof(error));
+		if (error < 0) {
+			err.error = -error;
+			tnl_parse_extack(nlh, sizeof(error), &err);
+		}
+	}
+	return tnl_answer(arg, nlh->nlmsg_seq, &err);
+}
+
+static int tnl_on_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[TODO_A_MAX + 1];
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct tnl *nl = arg;
+	struct tnl_rx *rx = nl->rx;
+	int ret;
+
+	if (!rx || nlh->nlmsg_seq != rx->seq || !rx->reply ||
+	    rx->reply_error || nlh->nlmsg_type != nl->family)
+		return NL_OK;
+	if (genlmsg_parse(nlh, 0, tb, TODO_A_MAX, tnl_policy) < 0)
+		ret = EPROTO;
+	else
+		ret = rx->reply(tb, rx->reply_arg);
+	/* Keep reading to the answer, so that the socket stays in step. */
+	if (ret)
+		rx->reply_error = ret;
+	return NL_OK;
+}
+
+static int tnl_on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct tnl *nl = arg;
+
+	if (nl->rx && nlmsg_hdr(msg)->nlmsg_seq == nl->rx->seq)
+		nl->rx->interrupted = true;
+	return NL_OK;
+}
+
+/* Sequence numbers are checked by the handlers above. */
+static int tnl_seq_ok(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+static int tnl_recv(struct nl_sock *sk, struct sockaddr_nl *who,
+		    unsigned char **buf, struct ucred **creds)
+{
+	int n;
+
+	errno = 0;
+	n = nl_recv(sk, who, buf, creds);
+	tnl_recv_errno = n <= 0 ? errno : 0;
+	return n;
+}
+
+static int tnl_set_callbacks(struct tnl *nl)
+{
+	nl->cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!nl->cb)
+		return -NLE_NOMEM;
+	nl_cb_overwrite_recv(nl->cb, tnl_recv);
+	if (nl_cb_set(nl->cb, NL_CB_VALID, NL_CB_CUSTOM, tnl_on_valid, nl) ||
+	    nl_cb_set(nl->cb, NL_CB_FINISH, NL_CB_CUSTOM, tnl_on_done, nl) ||
+	    nl_cb_set(nl->cb, NL_CB_ACK, NL_CB_CUSTOM, tnl_on_ack, nl) ||
+	    nl_cb_set(nl->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, tnl_seq_ok,
+		      NULL) ||
+	    nl_cb_set(nl->cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, tnl_on_dump_intr,
+		      nl) ||
+	    nl_cb_err(nl->cb, NL_CB_CUSTOM, tnl_on_error, nl))
+		return -NLE_RANGE;
+	return 0;
+}
+
+/* Enlarge the receive buffer, beyond rmem_max where we may. */
+static int tnl_set_rcvbuf(struct tnl *nl)
+{
+	int size = TNL_RCVBUF;
+
+	if (setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &size, sizeof(size)) == 0)
+		return 0;
+	return nl_socket_set_buffer_size(nl->sk, TNL_RCVBUF, 0);
+}
+
+/**
+ * tnl_open() - Connect to the "todo" generic netlink family.
+ * @nlp: set to the connection on success.
+ *
+ * Says on stderr why it failed, e.g. that the module is not loaded.
+ *
+ * Return: 0 or -1.
+ */
+int tnl_open(struct tnl **nlp)
+{
+	struct tnl *nl;
+	int one = 1;
+	int fd, ret;
+
+	nl = calloc(1, sizeof(*nl));
+	if (nl)
+		nl->sk = nl_socket_alloc();
+	if (!nl || !nl->sk) {
+		fprintf(stderr, "todoctl: %s\n", tnl_strerror(ENOMEM));
+		goto fail;
+	}
+	nl_socket_disable_auto_ack(nl->sk);
+	ret = genl_connect(nl->sk);
+	if (ret < 0) {
+		fprintf(stderr, "todoctl: cannot open a generic netlink socket: %s\n",
+			nl_geterror(ret));
+		goto fail;
+	}
+	fd = nl_socket_get_fd(nl->sk);
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
+		fprintf(stderr, "todoctl: cannot enable extended acks: %s\n",
+			strerror(errno));
+		goto fail;
+	}
+	ret = tnl_set_rcvbuf(nl);
+	if (ret < 0) {
+		fprintf(stderr, "todoctl: cannot size the receive buffer: %s\n",
+			nl_geterror(ret));
+		goto fail;
+	}
+	nl->family = genl_ctrl_resolve(nl->sk, TODO_FAMILY_NAME);
+	if (nl->family == -NLE_OBJ_NOTFOUND) {
+		fprintf(stderr, "todoctl: the todo module is not loaded (no generic netlink family \"%s\")\n",
+			TODO_FAMILY_NAME);
+		goto fail;
+	}
+	if (nl->family < 0) {
+		fprintf(stderr, "todoctl: cannot resolve the generic netlink family \"%s\": %s\n",
+			TODO_FAMILY_NAME, nl_geterror(nl->family));
+		goto fail;
+	}
+	ret = tnl_set_callbacks(nl);
+	if (ret < 0) {
+		fprintf(stderr, "todoctl: cannot set up netlink callbacks: %s\n",
+			nl_geterror(ret));
+		goto fail;
+	}
+	*nlp = nl;
+	return 0;
+
+fail:
+	tnl_close(nl);
+	return -1;
+}
+
+/**
+ * tnl_close() - Close a connection and free it.
+ * @nl: the connection, or NULL.
+ */
+void tnl_close(struct tnl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->cb)
+		nl_cb_put(nl->cb);
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	free(nl);
+}
+
+/**
+ * tnl_overrun() - Whether the kernel ever dropped messages to us.
+ * @nl: the connection.
+ *
+ * Return: true once a receive failed with ENOBUFS: some answers were lost.
+ */
+bool tnl_overrun(const struct tnl *nl)
+{
+	return nl->overrun;
+}
+
+/**
+ * tnl_msg_new() - Start a request of the "todo" family.
+ * @nl: the connection.
+ * @cmd: a TODO_CMD_*.
+ * @flags: netlink flags besides NLM_F_REQUEST, e.g. NLM_F_ACK, NLM_F_DUMP.
+ * @payload: bytes of the string attributes to come.
+ *
+ * Return: the message, or NULL if out of memory.
+ */
+struct nl_msg *tnl_msg_new(struct tnl *nl, uint8_t cmd, int flags,
+			   size_t payload)
+{
+	struct nl_msg *msg;
+
+	msg = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN + TNL_MSG_SLACK +
+			       payload);
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags,
+			 cmd, TODO_FAMILY_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/**
+ * tnl_send() - Send a request without waiting for its answer.
+ * @nl: the connection.
+ * @msg: the request; still the caller's to free.
+ * @seq: set to the sequence number it was given.
+ * @err: set if it could not be sent.
+ *
+ * Return: 0 or -1.
+ */
+int tnl_send(struct tnl *nl, struct nl_msg *msg, uint32_t *seq,
+	     struct tnl_error *err)
+{
+	int ret;
+
+	errno = 0;
+	ret = nl_send_auto(nl->sk, msg);
+	if (ret < 0) {
+		tnl_error_set(err, errno ? errno : tnl_nlerr(ret));
+		return -1;
+	}
+	*seq = nlmsg_hdr(msg)->nlmsg_seq;
+	return 0;
+}
+
+/* Read one batch of messages.  Return: 0 or a negative errno. */
+static int tnl_pump(struct tnl *nl)
+{
+	int ret;
+
+	tnl_recv_errno = 0;
+	ret = nl_recvmsgs(nl->sk, nl->cb);
+	if (nl->rx->done)
+		return 0;
+	if (tnl_recv_errno)
+		return -tnl_recv_errno;
+	return ret < 0 ? -tnl_nlerr(ret) : 0;
+}
+
+/*
+ * The kernel dropped messages to us (ENOBUFS): the receive buffer was
+ * full.  Read what is still queued without blocking; if the awaited
+ * answer is not there it may have been dropped, so send a plain PING with
+ * an ack and wait for that instead.  Requests are handled when they are
+ * sent, so once the queue is empty no answer to an earlier one is to come.
+ */
+static int tnl_resync(struct tnl *nl)
+{
+	struct tnl_rx *rx = nl->rx;
+	int fd = nl_socket_get_fd(nl->sk);
+	struct tnl_error err;
+	struct nl_msg *msg;
+	int flags, ret, sent;
+
+	nl->overrun = true;
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -errno;
+	do {
+		ret = tnl_pump(nl);
+	} while (!rx->done && (ret == 0 || ret == -ENOBUFS));
+	if (fcntl(fd, F_SETFL, flags) < 0)
+		return -errno;
+	if (rx->done)
+		return 0;
+	if (ret != -EAGAIN && ret != -EWOULDBLOCK)
+		return ret;
+
+	msg = tnl_msg_new(nl, TODO_CMD_PING, NLM_F_ACK, 0);
+	if (!msg)
+		return -ENOMEM;
+	sent = tnl_send(nl, msg, &rx->seq, &err);
+	nlmsg_free(msg);
+	if (sent < 0)
+		return -err.error;
+	rx->lost = true;
+	return 0;
+}
+
+/**
+ * tnl_wait() - Read until the answer of one request.
+ * @nl: the connection.
+ * @seq: the request's sequence number.
+ * @reply: called for each of its reply messages, or NULL.
+ * @reply_arg: its argument.
+ * @other: called for the error of any other request, or NULL.
+ * @other_arg: its argument.
+ * @err: set to the answer: error 0 for an ack or a dump's successful end,
+ *	else the kernel's errno and message, or the first error of @reply.
+ *
+ * Return: 0 when the answer arrived (whatever it says); -1 with @err set
+ * when it could not be read, or was lost because the kernel dropped
+ * messages (ENOBUFS).
+ */
+int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
+	     void *reply_arg, tnl_error_fn other, void *other_arg,
+	     struct tnl_error *err)
+{
+	struct tnl_rx rx = {
+		.seq = seq,
+		.reply = reply,
+		.reply_arg = reply_arg,
+		.other = other,
+		.other_arg = other_arg,
+		.err = err,
+	};
+	int ret = 0;
+
+	tnl_error_set(err, 0);
+	nl->rx = &rx;
+	while (!rx.done) {
+		ret = tnl_pump(nl);
+		if (ret == -ENOBUFS)
+			ret = tnl_resync(nl);
+		if (ret < 0)
+			break;
+	}
+	nl->rx = NULL;
+	if (ret < 0) {
+		tnl_error_set(err, -ret);
+		return -1;
+	}
+	if (rx.lost) {
+		tnl_error_set(err, ENOBUFS);
+		return -1;
+	}
+	if (!err->error && rx.reply_error)
+		tnl_error_set(err, rx.reply_error);
+	if (!err->error && rx.interrupted)
+		tnl_error_set(err, EINTR);
+	return 0;
+}
+
+/**
+ * tnl_request() - Send a request and wait for its answer.
+ * @nl: the connection.
+ * @msg: the request, with NLM_F_ACK or NLM_F_DUMP; still the caller's.
+ * @reply: called for each reply message, or NULL.
+ * @arg: its argument.
+ * @err: set to why it failed.
+ *
+ * Return: 0 if it succeeded, else -1.
+ */
+int tnl_request(struct tnl *nl, struct nl_msg *msg, tnl_reply_fn reply,
+		void *arg, struct tnl_error *err)
+{
+	uint32_t seq;
+
+	if (tnl_send(nl, msg, &seq, err) < 0 ||
+	    tnl_wait(nl, seq, reply, arg, NULL, NULL, err) < 0)
+		return -1;
+	return err->error ? -1 : 0;
+}
+
+/**
+ * tnl_strerror() - The text todoctl prints for an errno.
+ * @error: a positive errno.
+ *
+ * Return: the text.
+ */
+const char *tnl_strerror(int error)
+{
+	switch (error) {
+	case ENOENT:
+		return "no such entry";
+	case ESRCH:
+		return "no such list";
+	case EINVAL:
+		return "invalid argument";
+	case EMSGSIZE:
+		return "title too long";
+	case EFBIG:
+		return "list is full";
+	case EAGAIN:
+		return "mailbox full, try again";
+	case ETIMEDOUT:
+		return "list server timed out";
+	case EDQUOT:
+		return "too many lists for this user";
+	case ENOSPC:
+		return "too many live lists";
+	case EPERM:
+		return "operation not permitted";
+	case EOVERFLOW:
+		return "list ids exhausted";
+	case ESHUTDOWN:
+		return "module is unloading";
+	case EINTR:
+		return "interrupted";
+	case ENOMEM:
+		return "out of memory";
+	default:
+		return strerror(error);
+	}
+}
+
+/**
+ * tnl_perror() - Print "todoctl: WHAT: TEXT (kernel: EXTACK)" on stderr.
+ * @what: the command, or a longer context such as "batch: line 3: add".
+ * @err: the error; the parenthesis is left out without a kernel message.
+ */
+void tnl_perror(const char *what, const struct tnl_error *err)
+{
+	if (err->msg[0])
+		fprintf(stderr, "todoctl: %s: %s (kernel: %s)\n", what,
+			tnl_strerror(err->error), err->msg);
+	else
+		fprintf(stderr, "todoctl: %s: %s\n", what,
+			tnl_strerror(err->error));
+}

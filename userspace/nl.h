@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The generic netlink connection to the "todo" family: requests, replies,
+ * and errors with the kernel's extended acknowledgement message.
+ */
+#ifndef TODOCTL_NL_H
+#define TODOCTL_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <linux/todo.h>
+
+struct tnl;
+
+/**
+ * struct tnl_error - Why a request failed.
+ * @error: a positive errno; 0 if it did not fail.
+ * @msg: the kernel's extack message, or "" if it sent none.
+ */
+struct tnl_error {
+	int error;
+	char msg[256];
+};
+
+/*
+ * Called with the attributes of each reply to the awaited request.
+ * Returns 0, or a positive errno to stop and fail the request.
+ */
+typedef int (*tnl_reply_fn)(struct nlattr **tb, void *arg);
+
+/* Called with the error of a request other than the awaited one. */
+typedef void (*tnl_error_fn)(uint32_t seq, const struct tnl_error *err,
+			     void *arg);
+
+int tnl_open(struct tnl **nlp);
+void tnl_close(struct tnl *nl);
+bool tnl_overrun(const struct tnl *nl);
+
+struct nl_msg *tnl_msg_new(struct tnl *nl, uint8_t cmd, int flags,
+			   size_t payload);
+int tnl_send(struct tnl *nl, struct nl_msg *msg, uint32_t *seq,
+	     struct tnl_error *err);
+int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
+	     void *reply_arg, tnl_error_fn other, void *other_arg,
+	     struct tnl_error *err);
+int tnl_request(struct tnl *nl, struct nl_msg *msg, tnl_reply_fn reply,
+		void *arg, struct tnl_error *err);
+
+void tnl_error_set(struct tnl_error *err, int error);
+const char *tnl_strerror(int error);
+void tnl_perror(const char *what, const struct tnl_error *err);
+
+/* Bytes of a string attribute, without a terminating NUL if present. */
+static inline size_t tnl_strlen(const struct nlattr *nla)
+{
+	const char *s = nla_data(nla);
+	size_t len = (size_t)nla_len(nla);
+
+	if (len && s[len - 1] == '\0')
+		len--;
+	return len;
+}
+
+#endif /* TODOCTL_NL_H */
