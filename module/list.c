@@ -89,6 +89,37 @@ void todo_list_destroy(struct todo_list *list)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_list_destroy);
 
+/*
+ * Validate and link a new entry with @id.  Everything that can fail happens
+ * before the list changes.
+ */
+static int todo_list_link(struct todo_list *list, u32 id, u32 date,
+			  const char *title, size_t title_len)
+{
+	struct todo_entry *e;
+	int err;
+
+	if (!todo_date_valid(date))
+		return -EINVAL;
+	err = todo_title_check(title, title_len, list->max_title_len);
+	if (err)
+		return err;
+	if (list->size >= list->max_entries)
+		return -EFBIG;
+
+	e = todo_entry_alloc(id, date, title, title_len);
+	if (!e)
+		return -ENOMEM;
+	err = xa_insert(&list->by_id, id, e, GFP_KERNEL);
+	if (err) {
+		kfree(e);
+		return err == -EBUSY ? -EEXIST : err;
+	}
+	rb_add(&e->date_node, &list->by_date, todo_entry_less);
+	list->size++;
+	return 0;
+}
+
 /**
  * todo_list_add() - Add an entry with the next id.
  * @list: the list.
@@ -107,31 +138,14 @@ EXPORT_SYMBOL_IF_KUNIT(todo_list_destroy);
 int todo_list_add(struct todo_list *list, u32 date, const char *title,
 		  size_t title_len, u32 *id)
 {
-	struct todo_entry *e;
 	int err;
 
-	if (!todo_date_valid(date))
-		return -EINVAL;
-	err = todo_title_check(title, title_len, list->max_title_len);
+	if (list->next_id == 0)
+		return todo_date_valid(date) ? -EOVERFLOW : -EINVAL;
+	err = todo_list_link(list, list->next_id, date, title, title_len);
 	if (err)
 		return err;
-	if (list->size >= list->max_entries)
-		return -EFBIG;
-	if (list->next_id == 0)
-		return -EOVERFLOW;
-
-	e = todo_entry_alloc(list->next_id, date, title, title_len);
-	if (!e)
-		return -ENOMEM;
-	err = xa_insert(&list->by_id, e->id, e, GFP_KERNEL);
-	if (err) {
-		kfree(e);
-		return err == -EBUSY ? -EEXIST : err;
-	}
-	rb_add(&e->date_node, &list->by_date, todo_entry_less);
-	list->size++;
-	list->next_id++;
-	*id = e->id;
+	*id = list->next_id++;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_list_add);
@@ -155,29 +169,9 @@ EXPORT_SYMBOL_IF_KUNIT(todo_list_add);
 int todo_list_insert(struct todo_list *list, u32 id, u32 date,
 		     const char *title, size_t title_len)
 {
-	struct todo_entry *e;
-	int err;
-
-	if (!id || (list->next_id && id >= list->next_id) ||
-	    !todo_date_valid(date))
+	if (!id || (list->next_id && id >= list->next_id))
 		return -EINVAL;
-	err = todo_title_check(title, title_len, list->max_title_len);
-	if (err)
-		return err;
-	if (list->size >= list->max_entries)
-		return -EFBIG;
-
-	e = todo_entry_alloc(id, date, title, title_len);
-	if (!e)
-		return -ENOMEM;
-	err = xa_insert(&list->by_id, id, e, GFP_KERNEL);
-	if (err) {
-		kfree(e);
-		return err == -EBUSY ? -EEXIST : err;
-	}
-	rb_add(&e->date_node, &list->by_date, todo_entry_less);
-	list->size++;
-	return 0;
+	return todo_list_link(list, id, date, title, title_len);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_list_insert);
 

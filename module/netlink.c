@@ -108,23 +108,38 @@ static int todo_nla_put_str(struct sk_buff *skb, int type, const char *s,
 	return 0;
 }
 
-/* Who the request is about: the name rule and the owner rule. */
-static int todo_nl_key(struct sk_buff *skb, struct nlattr **attrs,
-		       struct netlink_ext_ack *extack, struct todo_key *key)
+/*
+ * Whose lists: the caller's (its effective uid), or the owner the request
+ * names, which takes CAP_NET_ADMIN unless it is the caller.
+ */
+static int todo_nl_owner(struct sk_buff *skb, struct nlattr **attrs,
+			 struct netlink_ext_ack *extack, u32 *owner)
 {
-	u32 owner = from_kuid_munged(&init_user_ns, current_euid());
-	struct nlattr *name = attrs[TODO_A_LIST];
-
+	*owner = from_kuid_munged(&init_user_ns, current_euid());
 	if (attrs[TODO_A_OWNER]) {
 		u32 want = nla_get_u32(attrs[TODO_A_OWNER]);
 
-		if (want != owner && !netlink_capable(skb, CAP_NET_ADMIN)) {
+		if (want != *owner && !netlink_capable(skb, CAP_NET_ADMIN)) {
 			NL_SET_ERR_MSG_ATTR(extack, attrs[TODO_A_OWNER],
 					    "naming another owner needs CAP_NET_ADMIN");
 			return -EPERM;
 		}
-		owner = want;
+		*owner = want;
 	}
+	return 0;
+}
+
+/* Which list the request is about: the owner rule and the name rule. */
+static int todo_nl_key(struct sk_buff *skb, struct nlattr **attrs,
+		       struct netlink_ext_ack *extack, struct todo_key *key)
+{
+	struct nlattr *name = attrs[TODO_A_LIST];
+	u32 owner;
+	int err;
+
+	err = todo_nl_owner(skb, attrs, extack, &owner);
+	if (err)
+		return err;
 	if (!name) {
 		NL_SET_ERR_ATTR_MISS(extack, NULL, TODO_A_LIST);
 		return -EINVAL;
@@ -605,19 +620,9 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	}
 
-	key.owner = from_kuid_munged(&init_user_ns, current_euid());
-	if (info->attrs[TODO_A_OWNER]) {
-		u32 want = nla_get_u32(info->attrs[TODO_A_OWNER]);
-
-		if (want != key.owner &&
-		    !netlink_capable(skb, CAP_NET_ADMIN)) {
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    info->attrs[TODO_A_OWNER],
-					    "naming another owner needs CAP_NET_ADMIN");
-			return -EPERM;
-		}
-		key.owner = want;
-	}
+	err = todo_nl_owner(skb, info->attrs, info->extack, &key.owner);
+	if (err)
+		return err;
 	n = todo_cache_grab(key.owner, &all);
 	if (n < 0)
 		return n;
@@ -646,22 +651,14 @@ struct todo_lists_dump {
 static int todo_nl_lists_start(struct netlink_callback *cb)
 {
 	struct todo_lists_dump *ctx = (void *)cb->ctx;
-	struct nlattr **attrs = todo_dump_attrs(cb);
-	u32 owner = from_kuid_munged(&init_user_ns, current_euid());
+	u32 owner;
 	int n;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	memset(ctx, 0, sizeof(*ctx));
-	if (attrs[TODO_A_OWNER]) {
-		u32 want = nla_get_u32(attrs[TODO_A_OWNER]);
-
-		if (want != owner && !netlink_capable(cb->skb, CAP_NET_ADMIN)) {
-			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TODO_A_OWNER],
-					    "naming another owner needs CAP_NET_ADMIN");
-			return -EPERM;
-		}
-		owner = want;
-	}
+	n = todo_nl_owner(cb->skb, todo_dump_attrs(cb), cb->extack, &owner);
+	if (n)
+		return n;
 	n = todo_cache_lists(owner, &ctx->infos);
 	if (n < 0)
 		return n;
