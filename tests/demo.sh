@@ -8,7 +8,9 @@ set -u
 
 run()
 {
-	echo "\$ $*"
+	printf '$'
+	printf ' %q' "$@"
+	echo
 	"$@"
 	local rc=$?
 	[ $rc = 0 ] || echo "(exit status $rc)"
