@@ -268,7 +268,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_grab);
  *
  * Context: the server's kthread.
  * Return: true if the server must now store its list and call
- * todo_cache_retire_end().
+ * todo_cache_retire_end(), or todo_cache_retire_abort() if the store
+ * failed.
  */
 bool todo_cache_retire_begin(struct todo_server *s)
 {
@@ -281,6 +282,24 @@ bool todo_cache_retire_begin(struct todo_server *s)
 	}
 	mutex_unlock(&todo_retire_lock);
 	return ok;
+}
+
+/**
+ * todo_cache_retire_abort() - A retiring server stays, its store failed.
+ * @s: the server, from its own thread, after todo_cache_retire_begin().
+ *
+ * The cache's reference comes back, so lookups find the server again and
+ * its list, which only memory holds now, is not dropped.
+ *
+ * Context: the server's kthread.
+ */
+void todo_cache_retire_abort(struct todo_server *s)
+{
+	mutex_lock(&todo_retire_lock);
+	refcount_set(&s->ref, 1);
+	if (atomic_dec_and_test(&todo_retiring))
+		wake_up_all(&todo_retire_wait);
+	mutex_unlock(&todo_retire_lock);
 }
 
 static void todo_cache_reap(struct work_struct *work)

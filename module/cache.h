@@ -44,6 +44,7 @@ struct todo_server *todo_cache_get(const struct todo_key *key);
 bool todo_cache_remove(struct todo_server *s);
 bool todo_cache_retire_begin(struct todo_server *s);
 void todo_cache_retire_end(struct todo_server *s);
+void todo_cache_retire_abort(struct todo_server *s);
 struct todo_server *todo_cache_find(const struct todo_key *key);
 int todo_cache_grab(u32 owner, struct todo_server ***out);
 int todo_cache_lists(u32 owner, struct todo_list_info **infos);

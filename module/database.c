@@ -279,6 +279,25 @@ u64 todo_store_durable_gen(struct todo_store *st)
 EXPORT_SYMBOL_IF_KUNIT(todo_store_durable_gen);
 
 /**
+ * todo_store_error() - The error of the list's last store.
+ * @st: the list's store state.
+ *
+ * Context: any.
+ * Return: 0 if the last store succeeded or none was tried, else a negative
+ * errno.
+ */
+int todo_store_error(struct todo_store *st)
+{
+	int err;
+
+	spin_lock(&st->lock);
+	err = st->err;
+	spin_unlock(&st->lock);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_store_error);
+
+/**
  * todo_store_submit() - Hand a snapshot of a list to its worker.
  * @st: the list's store state.
  * @buf: the encoded list (kvmalloc'ed); the store owns it from now on.

@@ -63,6 +63,7 @@ void todo_store_init(struct todo_store *st, const struct todo_key *key,
 		     void (*done)(struct work_struct *work));
 bool todo_store_busy(struct todo_store *st);
 u64 todo_store_durable_gen(struct todo_store *st);
+int todo_store_error(struct todo_store *st);
 void todo_store_submit(struct todo_store *st, void *buf, size_t len,
 		       u64 gen);
 void todo_store_wait(struct todo_store *st, struct todo_msg *msg, u64 gen);

@@ -64,6 +64,8 @@ struct todo_copy {
  * @has_date: @date is given (ADD always; UPDATE, READ optionally).
  * @has_title: @title is given (ADD always; UPDATE optionally).
  * @err: reply: 0 or a negative errno.
+ * @store_err: reply (calls): the error of the list's last store, 0 if it
+ *	succeeded or none was tried.
  * @id: request: entry id (UPDATE, DELETE); reply: new id (ADD).
  * @date: request: a date.
  * @after_id: request (READ): copy entries with larger ids.
@@ -88,6 +90,7 @@ struct todo_msg {
 	bool has_date;
 	bool has_title;
 	int err;
+	int store_err;
 	u32 id;
 	u32 date;
 	u32 after_id;

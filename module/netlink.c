@@ -241,6 +241,18 @@ static struct todo_server *todo_nl_server(const struct todo_key *key,
 	return s;
 }
 
+/*
+ * A call that succeeded warns, in its ack, if the list's last
+ * store failed: the change is applied but only memory holds it for now.
+ */
+static void todo_nl_warn(struct netlink_ext_ack *extack,
+			 const struct todo_msg *msg)
+{
+	if (msg->store_err)
+		NL_SET_ERR_MSG(extack,
+			       "storing this list failed; its changes are kept in memory until a store succeeds");
+}
+
 /* Send @msg as a call or, if the request says so, as a cast. */
 static int todo_nl_send(struct todo_server *s, struct todo_msg *msg,
 			struct genl_info *info)
@@ -248,10 +260,11 @@ static int todo_nl_send(struct todo_server *s, struct todo_msg *msg,
 	int err;
 
 	if (info->attrs[TODO_A_CAST])
-		err = todo_server_cast(s, msg);
-	else
-		err = todo_server_call(s, msg);
-	return todo_nl_err(info->extack, err);
+		return todo_nl_err(info->extack, todo_server_cast(s, msg));
+	err = todo_nl_err(info->extack, todo_server_call(s, msg));
+	if (!err)
+		todo_nl_warn(info->extack, msg);
+	return err;
 }
 
 /* An empty reply, or one with an id. */
@@ -292,8 +305,10 @@ static int todo_nl_ping(struct sk_buff *skb, struct genl_info *info)
 	msg = todo_msg_alloc(TODO_OP_PING, NULL, 0);
 	if (msg)
 		err = todo_nl_err(info->extack, todo_server_call(s, msg));
-	if (!err)
+	if (!err) {
+		todo_nl_warn(info->extack, msg);
 		err = todo_nl_reply(info, TODO_CMD_PING, 0);
+	}
 	todo_msg_put(msg);
 	todo_server_put(s);
 	return err;

@@ -118,6 +118,8 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 		s->gen++;
 reply:
 	msg->err = err;
+	if (!msg->cast)
+		msg->store_err = todo_store_error(&s->store);
 	if (msg->cast && err)
 		atomic64_inc(&s->casts_failed);
 	WRITE_ONCE(s->entries, todo_list_size(&s->list));
@@ -147,7 +149,11 @@ static void todo_server_final_store(struct todo_server *s)
 	flush_work(&s->store.work);
 }
 
-/* Idle for idle_timeout: retire if nobody holds the server (see cache.c). */
+/*
+ * Idle for idle_timeout: retire if nobody holds the server (see cache.c)
+ * and its list is on disk.  If the last store fails the server stays, and
+ * tries again each time it has been idle for idle_timeout.
+ */
 static bool todo_server_retire(struct todo_server *s)
 {
 	struct todo_msg *msg;
@@ -158,6 +164,11 @@ static bool todo_server_retire(struct todo_server *s)
 	while (!IS_ERR_OR_NULL(msg = todo_mailbox_receive(&s->mbox, 0)))
 		todo_server_handle(s, msg);
 	todo_server_final_store(s);
+	if (!s->broken && s->gen != todo_store_durable_gen(&s->store)) {
+		/* Only memory holds the list: stay, and retry when idle again. */
+		todo_cache_retire_abort(s);
+		return false;
+	}
 	todo_cache_retire_end(s);
 	return true;
 }

@@ -121,7 +121,7 @@ static bool batch_repeated(const struct batch *b,
 	return false;
 }
 
-/* The error of request @seq: report it against its line. */
+/* The error (or warning) of request @seq: report it against its line. */
 static void batch_on_error(uint32_t seq, const struct tnl_error *err,
 			   void *arg)
 {
@@ -129,6 +129,12 @@ static void batch_on_error(uint32_t seq, const struct tnl_error *err,
 	struct batch_sent *s = batch_find(b, seq);
 	char what[96];
 
+	if (!err->error) {
+		snprintf(what, sizeof(what), "batch: ping%s%s",
+			 s && s->list ? " " : "", s && s->list ? s->list : "");
+		tnl_pwarn(what, err);
+		return;
+	}
 	if (s && !s->line && s->list && batch_repeated(b, s, err->error))
 		return;
 	if (!s) {
@@ -222,7 +228,7 @@ static int batch_barrier(struct batch *b)
 	if (!ret) {
 		if (tnl_wait(b->nl, seq, NULL, NULL, batch_on_error, b,
 			     &err) == 0) {
-			if (err.error)
+			if (err.error || err.msg[0])
 				batch_on_error(seq, &err, b);
 		} else if (err.error != ENOBUFS) {
 			/* ENOBUFS: reported at the end, from tnl_overrun(). */

@@ -138,6 +138,8 @@ int run_request(const struct todo_opts *o, const struct todo_req *r)
 		ret = -1;
 	}
 	nlmsg_free(msg);
+	if (!ret)
+		tnl_pwarn(name, &err);
 	if (!ret && r->sync) {
 		/* add --sync: then wait until the list is on disk. */
 		struct todo_req s = { .spec = req_find("sync"),

@@ -43,7 +43,7 @@
  * @reply_error: first error of @reply, a positive errno.
  * @reply: called for each reply message of @seq.
  * @reply_arg: its argument.
- * @other: called for errors of other requests.
+ * @other: called for errors and warnings of other requests.
  * @other_arg: its argument.
  * @err: where the answer goes.
  */
@@ -180,9 +180,22 @@ static int tnl_answer(struct tnl *nl, uint32_t seq,
 		rx->done = true;
 		return NL_STOP;
 	}
-	if (err->error && rx && rx->other)
+	if ((err->error || err->msg[0]) && rx && rx->other)
 		rx->other(seq, err, rx->other_arg);
 	return NL_SKIP;
+}
+
+/* Read the extack of the NLMSG_ERROR message @nlh into @err->msg. */
+static void tnl_parse_nlmsgerr(struct nlmsghdr *nlh, struct tnl_error *err)
+{
+	struct nlmsgerr *nlerr = NLMSG_DATA(nlh);
+	size_t off = sizeof(*nlerr);
+
+	/* Unless capped, the whole request is echoed before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    nlerr->msg.nlmsg_len > NLMSG_HDRLEN)
+		off += nlerr->msg.nlmsg_len - NLMSG_HDRLEN;
+	tnl_parse_extack(nlh, off, err);
 }
 
 static int tnl_on_error(struct sockaddr_nl *who, struct nlmsgerr *nlerr,
@@ -190,23 +203,21 @@ static int tnl_on_error(struct sockaddr_nl *who, struct nlmsgerr *nlerr,
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)nlerr - 1;
 	struct tnl_error err;
-	size_t off = sizeof(*nlerr);
 
 	(void)who;
 	tnl_error_set(&err, nlerr->error < 0 ? -nlerr->error : nlerr->error);
-	/* Unless capped, the whole request is echoed before the TLVs. */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
-	    nlerr->msg.nlmsg_len > NLMSG_HDRLEN)
-		off += nlerr->msg.nlmsg_len - NLMSG_HDRLEN;
-	tnl_parse_extack(nlh, off, &err);
+	tnl_parse_nlmsgerr(nlh, &err);
 	return tnl_answer(arg, nlh->nlmsg_seq, &err);
 }
 
+/* A success (libnl checked the length); its extack is a warning. */
 static int tnl_on_ack(struct nl_msg *msg, void *arg)
 {
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct tnl_error ok = { 0 };
 
-	return tnl_answer(arg, nlmsg_hdr(msg)->nlmsg_seq, &ok);
+	tnl_parse_nlmsgerr(nlh, &ok);
+	return tnl_answer(arg, nlh->nlmsg_seq, &ok);
 }
 
 /* The end of a dump carries the dump's error, if any, and its extack. */
@@ -506,7 +517,7 @@ static int tnl_resync(struct tnl *nl)
  * @seq: the request's sequence number.
  * @reply: called for each of its reply messages, or NULL.
  * @reply_arg: its argument.
- * @other: called for the error of any other request, or NULL.
+ * @other: called for the error or warning of any other request, or NULL.
  * @other_arg: its argument.
  * @err: set to the answer: error 0 for an ack or a dump's successful end,
  *	else the kernel's errno and message, or the first error of @reply.
@@ -615,6 +626,18 @@ const char *tnl_strerror(int error)
 	default:
 		return strerror(error);
 	}
+}
+
+/**
+ * tnl_pwarn() - Print "todoctl: WHAT: warning: EXTACK" on stderr.
+ * @what: the command, or a longer context such as "batch: line 3: add".
+ * @err: the answer of a request that succeeded; nothing is printed
+ *	unless the kernel sent a message with it.
+ */
+void tnl_pwarn(const char *what, const struct tnl_error *err)
+{
+	if (err->msg[0])
+		fprintf(stderr, "todoctl: %s: warning: %s\n", what, err->msg);
 }
 
 /**

@@ -19,7 +19,8 @@ struct tnl;
 /**
  * struct tnl_error - Why a request failed.
  * @error: a positive errno; 0 if it did not fail.
- * @msg: the kernel's extack message, or "" if it sent none.
+ * @msg: the kernel's extack message, or "" if it sent none; with @error 0
+ *	it is a warning.
  */
 struct tnl_error {
 	int error;
@@ -32,7 +33,10 @@ struct tnl_error {
  */
 typedef int (*tnl_reply_fn)(struct nlattr **tb, void *arg);
 
-/* Called with the error of a request other than the awaited one. */
+/*
+ * Called with the error (or, with error 0, the warning) of a request other
+ * than the awaited one.
+ */
 typedef void (*tnl_error_fn)(uint32_t seq, const struct tnl_error *err,
 			     void *arg);
 
@@ -53,6 +57,7 @@ int tnl_request(struct tnl *nl, struct nl_msg *msg, tnl_reply_fn reply,
 void tnl_error_set(struct tnl_error *err, int error);
 const char *tnl_strerror(int error);
 void tnl_perror(const char *what, const struct tnl_error *err);
+void tnl_pwarn(const char *what, const struct tnl_error *err);
 
 /* Bytes of a string attribute, without a terminating NUL if present. */
 static inline size_t tnl_strlen(const struct nlattr *nla)

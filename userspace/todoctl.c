@@ -63,7 +63,8 @@ static const char usage_text[] =
 "are stored to disk in the background; 'todoctl sync' returns only once\n"
 "every change made before it is on disk (fsync'd), and reports a disk\n"
 "error (the list stays intact in memory and a later store retries).\n"
-"Unloading the module stores every list first.\n"
+"Until a store succeeds, calls to that list succeed with a warning on\n"
+"stderr.  Unloading the module stores every list first.\n"
 "\n"
 "Exit status: 0 success, 1 the operation failed, 2 usage error.\n"
 "See todoctl(8).\n";

@@ -157,8 +157,10 @@ fi
 rm -rf $db/u0.evil.list $db/u0.dir.list $db/u0.junk.list $db/u0.trunc.list \
 	$db/u0.future.list
 
-# A full disk: errors reported, nothing lost from memory, recovery.
-reload
+# A full disk: errors reported, nothing lost from memory, recovery.  The
+# short idle timeout makes the server try to expire while the disk is full:
+# it must stay live, since only memory holds its list.
+reload idle_timeout=2
 expect "add before the disk fills" 1 todoctl add --sync full 2018-12-19 one
 dd if=/dev/zero of=$db/filler bs=64k 2> /dev/null
 for i in $(seq 2 40); do
@@ -166,18 +168,40 @@ for i in $(seq 2 40); do
 done
 expect_fail "sync on a full disk fails" "storing the list failed" \
 	todoctl sync full
-if [ "$(todoctl entries full | wc -l)" = 40 ]; then
+out=$(todoctl add full 2018-12-19 "a call after the failed store" \
+	2> /tmp/warn)
+rc=$?
+if [ $rc = 0 ] && [ "$out" = 41 ] &&
+   grep -q "^todoctl: add: warning: storing this list failed" /tmp/warn; then
+	pass "a call after a failed store succeeds with a warning"
+else
+	fail "a call after a failed store: exit $rc, out '$out', stderr '$(cat /tmp/warn)'"
+fi
+if todoctl --json lists | grep -q '"name": "full".*"last_error": "No space left on device"'; then
+	pass "lists shows the last error (ENOSPC)"
+else
+	fail "lists shows the last error: $(todoctl --json lists)"
+fi
+sleep 6
+if ps -e -o comm= | grep -q '^todo/0/full$'; then
+	pass "a server whose store failed does not expire"
+else
+	fail "a server whose store failed does not expire"
+fi
+if [ "$(todoctl entries full | wc -l)" = 41 ]; then
 	pass "nothing is lost from memory"
 else
 	fail "nothing is lost from memory: $(todoctl entries full | wc -l)"
 fi
 rm -f $db/filler
 expect "sync succeeds once space is freed" "" todoctl sync full
+expect "the warning is gone once a store succeeded" 42 \
+	todoctl add full 2018-12-19 "after the recovery"
 reload
-if [ "$(todoctl entries full | wc -l)" = 40 ]; then
-	pass "all 40 entries are on disk after the recovery"
+if [ "$(todoctl entries full | wc -l)" = 42 ]; then
+	pass "all 42 entries are on disk after the recovery"
 else
-	fail "all 40 entries are on disk after the recovery"
+	fail "all 42 entries are on disk after the recovery"
 fi
 
 exit $failed
