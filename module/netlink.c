@@ -445,7 +445,54 @@ out:
 }
 
 /**
+ * struct todo_dump_err - A refusal a dump's start could not report itself.
+ * @err: the error, or 0.
+ * @msg: its extack message (a string constant), or NULL.
+ *
+ * Before Linux 6.2 a dump's start callback gets no extack (&cb->extack is
+ * NULL) and the message of a request refused there would be lost.  On such
+ * a kernel, todo_nl_start() runs the start against a local extack and, if
+ * it fails, keeps the error here and lets the dump begin; the first dumpit
+ * call, which has an extack, reports it with todo_nl_start_err().  It is
+ * the first member of each dump's state.
+ */
+struct todo_dump_err {
+	int err;
+	const char *msg;
+};
+
+static int todo_nl_start(struct netlink_callback *cb,
+			 int (*start)(struct netlink_callback *cb,
+				      struct netlink_ext_ack *extack))
+{
+	struct todo_dump_err *de = (void *)cb->ctx;
+	struct netlink_ext_ack local = {};
+	int err;
+
+	if (cb->extack)
+		return start(cb, cb->extack);
+	err = start(cb, &local);
+	if (err) {
+		de->err = err;
+		/* Only constant messages are set on the way to a refusal. */
+		de->msg = local._msg;
+	}
+	return 0;
+}
+
+/* The refusal todo_nl_start() kept, if any; the dump then ends with it. */
+static int todo_nl_start_err(struct netlink_callback *cb)
+{
+	struct todo_dump_err *de = (void *)cb->ctx;
+
+	if (de->err && de->msg && cb->extack)
+		cb->extack->_msg = de->msg;
+	return de->err;
+}
+
+/**
  * struct todo_get_dump - State of a GET dump, kept in &netlink_callback.ctx.
+ * @derr: a refusal to report from the first dumpit call.
  * @server: the list's server, referenced until the dump is done; NULL for
  *	a list that does not exist (the dump is empty).
  * @after_id: the last id sent; the next round starts after it.
@@ -453,13 +500,15 @@ out:
  * @has_date: a date was given.
  */
 struct todo_get_dump {
+	struct todo_dump_err derr;
 	struct todo_server *server;
 	u32 after_id;
 	u32 date;
 	bool has_date;
 };
 
-static int todo_nl_get_start(struct netlink_callback *cb)
+static int __todo_nl_get_start(struct netlink_callback *cb,
+			       struct netlink_ext_ack *extack)
 {
 	struct todo_get_dump *ctx = (void *)cb->ctx;
 	struct nlattr **attrs = todo_dump_attrs(cb);
@@ -467,12 +516,13 @@ static int todo_nl_get_start(struct netlink_callback *cb)
 	int err;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	BUILD_BUG_ON(offsetof(struct todo_get_dump, derr));
 	memset(ctx, 0, sizeof(*ctx));
-	err = todo_nl_key(cb->skb, attrs, cb->extack, &key);
+	err = todo_nl_key(cb->skb, attrs, extack, &key);
 	if (err)
 		return err;
 	if (attrs[TODO_A_DATE]) {
-		err = todo_nl_date(attrs[TODO_A_DATE], cb->extack, &ctx->date);
+		err = todo_nl_date(attrs[TODO_A_DATE], extack, &ctx->date);
 		if (err)
 			return err;
 		ctx->has_date = true;
@@ -481,11 +531,16 @@ static int todo_nl_get_start(struct netlink_callback *cb)
 	cb->min_dump_alloc = 2 * PAGE_SIZE;
 	ctx->server = todo_cache_find(&key);
 	if (IS_ERR(ctx->server)) {
-		err = todo_nl_err(cb->extack, PTR_ERR(ctx->server));
+		err = todo_nl_err(extack, PTR_ERR(ctx->server));
 		ctx->server = NULL;
 		return err;
 	}
 	return 0;
+}
+
+static int todo_nl_get_start(struct netlink_callback *cb)
+{
+	return todo_nl_start(cb, __todo_nl_get_start);
 }
 
 static int todo_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -495,6 +550,8 @@ static int todo_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct todo_msg *msg;
 	int sent = 0;
 
+	if (ctx->derr.err)
+		return todo_nl_start_err(cb);
 	if (!ctx->server)
 		return 0;
 	msg = todo_nl_read(ctx->server, ctx->after_id, ctx->has_date,
@@ -653,25 +710,29 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 
 /**
  * struct todo_lists_dump - State of a LISTS dump, in &netlink_callback.ctx.
+ * @derr: a refusal to report from the first dumpit call.
  * @infos: snapshot taken when the dump started; freed when it is done.
  * @n: number of @infos.
  * @pos: next one to send.
  */
 struct todo_lists_dump {
+	struct todo_dump_err derr;
 	struct todo_list_info *infos;
 	int n;
 	int pos;
 };
 
-static int todo_nl_lists_start(struct netlink_callback *cb)
+static int __todo_nl_lists_start(struct netlink_callback *cb,
+				 struct netlink_ext_ack *extack)
 {
 	struct todo_lists_dump *ctx = (void *)cb->ctx;
 	u32 owner;
 	int n;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	BUILD_BUG_ON(offsetof(struct todo_lists_dump, derr));
 	memset(ctx, 0, sizeof(*ctx));
-	n = todo_nl_owner(cb->skb, todo_dump_attrs(cb), cb->extack, &owner);
+	n = todo_nl_owner(cb->skb, todo_dump_attrs(cb), extack, &owner);
 	if (n)
 		return n;
 	n = todo_cache_lists(owner, &ctx->infos);
@@ -679,6 +740,11 @@ static int todo_nl_lists_start(struct netlink_callback *cb)
 		return n;
 	ctx->n = n;
 	return 0;
+}
+
+static int todo_nl_lists_start(struct netlink_callback *cb)
+{
+	return todo_nl_start(cb, __todo_nl_lists_start);
 }
 
 static int todo_nl_fill_list(struct sk_buff *skb,
@@ -717,6 +783,8 @@ static int todo_nl_lists_dumpit(struct sk_buff *skb,
 	struct todo_lists_dump *ctx = (void *)cb->ctx;
 	int start = ctx->pos;
 
+	if (ctx->derr.err)
+		return todo_nl_start_err(cb);
 	while (ctx->pos < ctx->n) {
 		if (todo_nl_fill_list(skb, &ctx->infos[ctx->pos],
 				      NETLINK_CB(cb->skb).portid,
