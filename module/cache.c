@@ -219,11 +219,36 @@ struct todo_server *todo_cache_find(const struct todo_key *key)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_find);
 
+/*
+ * Wait until the server of @key, seen retiring, has left the table (its
+ * last store succeeded) or is live again (the store failed).
+ * Return: a reference to the live server of @key, or NULL.
+ */
+static struct todo_server *todo_cache_settle(const struct todo_key *key)
+{
+	struct todo_server *s;
+	bool retiring;
+
+	for (;;) {
+		rcu_read_lock();
+		s = rhashtable_lookup(&todo_servers, key, todo_server_params);
+		retiring = s && !refcount_inc_not_zero(&s->ref);
+		rcu_read_unlock();
+		if (!retiring)
+			return s;
+		usleep_range(500, 1000);
+	}
+}
+
 /**
  * todo_cache_grab() - References to the live servers of an owner.
  * @owner: the owner.
  * @out: set to an array of referenced servers, freed by the caller with
  *	kvfree() after putting each.
+ *
+ * A server found retiring is waited for: if its last store succeeded its
+ * list is on disk and it is left out; if the store failed it is live again
+ * and included.  So a sync of every list never misses a store in flight.
  *
  * Context: process context; may sleep.
  * Return: the number of servers, or -ENOMEM.
@@ -231,26 +256,42 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_find);
 int todo_cache_grab(u32 owner, struct todo_server ***out)
 {
 	struct todo_user *u = xa_load(&todo_users, owner);
-	unsigned int cap = (u ? atomic_read(&u->lists) : 0) + 16, n = 0;
+	unsigned int cap = (u ? atomic_read(&u->lists) : 0) + 16;
+	unsigned int n = 0, nr = 0, i;
 	struct rhashtable_iter iter;
 	struct todo_server *s, **a;
+	struct todo_key *retiring;
 
 	a = kvcalloc(cap, sizeof(*a), GFP_KERNEL);
-	if (!a)
+	retiring = kvcalloc(cap, sizeof(*retiring), GFP_KERNEL);
+	if (!a || !retiring) {
+		kvfree(a);
+		kvfree(retiring);
 		return -ENOMEM;
+	}
 	rhashtable_walk_enter(&todo_servers, &iter);
 	rhashtable_walk_start(&iter);
-	while (n < cap && (s = rhashtable_walk_next(&iter))) {
+	while (n + nr < cap && (s = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(s)) {
 			if (PTR_ERR(s) == -EAGAIN)
 				continue;
 			break;
 		}
-		if (s->key.owner == owner && refcount_inc_not_zero(&s->ref))
+		if (s->key.owner != owner)
+			continue;
+		if (refcount_inc_not_zero(&s->ref))
 			a[n++] = s;
+		else
+			retiring[nr++] = s->key;
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+	for (i = 0; i < nr; i++) {
+		s = todo_cache_settle(&retiring[i]);
+		if (s)
+			a[n++] = s;
+	}
+	kvfree(retiring);
 	*out = a;
 	return n;
 }
@@ -283,6 +324,7 @@ bool todo_cache_retire_begin(struct todo_server *s)
 	mutex_unlock(&todo_retire_lock);
 	return ok;
 }
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_retire_begin);
 
 /**
  * todo_cache_retire_abort() - A retiring server stays, its store failed.
@@ -301,6 +343,7 @@ void todo_cache_retire_abort(struct todo_server *s)
 		wake_up_all(&todo_retire_wait);
 	mutex_unlock(&todo_retire_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_retire_abort);
 
 static void todo_cache_reap(struct work_struct *work)
 {

@@ -463,6 +463,57 @@ static void todo_cache_limits(struct kunit *test)
 	server(test, OWNER + 3, "one");
 }
 
+struct todo_grabber {
+	u32 owner;
+	struct completion done;
+	struct todo_server **all;
+	int n;
+};
+
+static int todo_grabber_fn(void *data)
+{
+	struct todo_grabber *g = data;
+
+	g->n = todo_cache_grab(g->owner, &g->all);
+	complete(&g->done);
+	return 0;
+}
+
+/*
+ * Grabbing an owner's servers (what a sync of all lists does) waits for a
+ * server caught retiring, and includes it if it stays (its store failed).
+ * The case plays the server's part in the retirement.
+ */
+static void todo_cache_grab_waits_for_retiring(struct kunit *test)
+{
+	struct todo_grabber g = { .owner = OWNER + 6 };
+	struct todo_server *s = server(test, OWNER + 6, "settle");
+	struct task_struct *task;
+	bool began, early;
+	int i;
+
+	init_completion(&g.done);
+	todo_server_put(s);	/* the table's is now the only reference */
+	began = todo_cache_retire_begin(s);
+	KUNIT_EXPECT_TRUE(test, began);
+	task = kthread_run(todo_grabber_fn, &g, "todo-grabber");
+	if (!IS_ERR(task))
+		msleep(100);
+	early = completion_done(&g.done);
+	if (began)
+		todo_cache_retire_abort(s);
+	refcount_inc(&s->ref);	/* the case's again, put by the exit */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&g.done);
+	KUNIT_EXPECT_FALSE(test, early);
+	KUNIT_EXPECT_EQ(test, g.n, 1);
+	if (g.n == 1)
+		KUNIT_EXPECT_PTR_EQ(test, g.all[0], s);
+	for (i = 0; i < g.n; i++)
+		todo_server_put(g.all[i]);
+	kvfree(g.all);
+}
+
 /* Lists of one owner, with statistics, sorted by name. */
 static void todo_cache_lists_snapshot(struct kunit *test)
 {
@@ -502,6 +553,7 @@ static struct kunit_case todo_server_test_cases[] = {
 	KUNIT_CASE(todo_cache_create_race),
 	KUNIT_CASE(todo_cache_limits),
 	KUNIT_CASE(todo_cache_lists_snapshot),
+	KUNIT_CASE(todo_cache_grab_waits_for_retiring),
 	{}
 };
 
