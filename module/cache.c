@@ -4,11 +4,12 @@
  * server and starts a server on first use.
  *
  * Lookups of live lists take no lock: an RCU read of an rhashtable and a
- * reference taken with refcount_inc_not_zero().  Creation is not serialised
- * either: a new server is inserted with the table's insert-if-absent, so
- * when several clients race to create one list, exactly one insert wins and
- * every other client uses the winner; the losers' unstarted threads are
- * stopped and freed.
+ * reference taken with refcount_inc_not_zero().  Starting a server is
+ * serialised per owner only (&todo_user.create_lock): when several clients
+ * race to start one list, the first starts it and the others find it when
+ * they get the lock, and counting an owner's lists against
+ * max_lists_per_user cannot race with the owner's other new lists.  Other
+ * owners' lists start in parallel.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -49,12 +50,17 @@ static atomic_t todo_nr_servers = ATOMIC_INIT(0);
 /**
  * struct todo_user - Per-owner accounting.
  * @lists: the owner's live lists (max_lists_per_user).
+ * @create_lock: serialises the creation of the owner's new lists (lists
+ *	with neither a live server nor a file), so that counting the owner's
+ *	lists and adding one is atomic; other owners are not held up, nor are
+ *	lookups, nor starts of stored lists.
  *
  * Kept in todo_users, indexed by uid, from the owner's first list until
  * the module is unloaded.
  */
 struct todo_user {
 	atomic_t lists;
+	struct mutex create_lock;	/* serialises new lists, see above */
 };
 
 static DEFINE_XARRAY(todo_users);
@@ -93,6 +99,7 @@ static struct todo_user *todo_user_get(u32 uid)
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
+	mutex_init(&new->create_lock);
 	u = xa_cmpxchg(&todo_users, uid, NULL, new, GFP_KERNEL);
 	if (xa_is_err(u)) {
 		kfree(new);
@@ -143,13 +150,34 @@ struct todo_server *todo_cache_lookup(const struct todo_key *key)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_lookup);
 
+/*
+ * May the owner have the list @key?  A list that has a file exists already;
+ * a new one must leave the owner's lists, live and stored, no more than
+ * max_lists_per_user.  Called with the owner's create_lock held, so no
+ * other list of the owner appears meanwhile.
+ */
+static int todo_cache_room(const struct todo_key *key)
+{
+	struct todo_list_info *infos;
+	int n;
+
+	if (todo_db_exists(key))
+		return 0;
+	n = todo_cache_lists(key->owner, &infos);
+	if (n < 0)
+		return n;
+	kvfree(infos);
+	return n < (int)todo_param(&todo_max_lists_per_user) ? 0 : -EDQUOT;
+}
+
 /**
  * todo_cache_get() - Find the server of a list, starting one if needed.
  * @key: the list.
  *
  * Context: process context; may sleep.
  * Return: the server with a reference the caller must put; or
- * ERR_PTR(-EDQUOT) if the owner has max_lists_per_user lists,
+ * ERR_PTR(-EDQUOT) if the owner has max_lists_per_user live lists, or
+ * that many lists live or stored and this one is new,
  * ERR_PTR(-ENOSPC) if max_servers servers run, ERR_PTR(-ENOMEM) or
  * another error if the server could not be created.
  */
@@ -157,6 +185,7 @@ struct todo_server *todo_cache_get(const struct todo_key *key)
 {
 	struct todo_server *s, *old;
 	struct todo_user *u;
+	int err;
 
 	s = todo_cache_lookup(key);
 	if (s)
@@ -165,18 +194,24 @@ struct todo_server *todo_cache_get(const struct todo_key *key)
 	u = todo_user_get(key->owner);
 	if (IS_ERR(u))
 		return ERR_CAST(u);
-	if (!todo_charge(&u->lists, todo_param(&todo_max_lists_per_user)))
-		return ERR_PTR(-EDQUOT);
+	mutex_lock(&u->create_lock);
+	/* Another client of the owner may have started it meanwhile. */
+	s = todo_cache_lookup(key);
+	if (s)
+		goto out_unlock;
+	if (!todo_charge(&u->lists, todo_param(&todo_max_lists_per_user))) {
+		s = ERR_PTR(-EDQUOT);
+		goto out_unlock;
+	}
 	if (!todo_charge(&todo_nr_servers, todo_param(&todo_max_servers))) {
 		atomic_dec(&u->lists);
-		return ERR_PTR(-ENOSPC);
+		s = ERR_PTR(-ENOSPC);
+		goto out_unlock;
 	}
-
-	s = todo_server_create(key);
-	if (IS_ERR(s)) {
-		todo_uncharge(key->owner);
-		return s;
-	}
+	err = todo_cache_room(key);
+	s = err ? ERR_PTR(err) : todo_server_create(key);
+	if (IS_ERR(s))
+		goto out_uncharge;
 	refcount_inc(&s->ref);	/* the table's */
 
 	for (;;) {
@@ -184,6 +219,7 @@ struct todo_server *todo_cache_get(const struct todo_key *key)
 							todo_server_params);
 		if (!old) {
 			todo_server_start(s);
+			mutex_unlock(&u->create_lock);
 			return s;
 		}
 		if (IS_ERR(old) || refcount_inc_not_zero(&old->ref))
@@ -191,10 +227,17 @@ struct todo_server *todo_cache_get(const struct todo_key *key)
 		/* The old server is retiring; its last store is under way. */
 		usleep_range(500, 1000);
 	}
-	/* Another client won the race (or the insert failed). */
+	mutex_unlock(&u->create_lock);
+	/* The insert failed (or found a live server: cannot happen here). */
 	refcount_dec(&s->ref);
 	todo_cache_release(s);
 	return old;
+
+out_uncharge:
+	todo_uncharge(key->owner);
+out_unlock:
+	mutex_unlock(&u->create_lock);
+	return s;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_get);
 

@@ -78,7 +78,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_max_lists_per_user);
 module_param_cb(max_lists_per_user, &todo_uint_param_ops,
 		&todo_max_lists_per_user, 0644);
 MODULE_PARM_DESC(max_lists_per_user,
-		 "Most lists one user may have (1..100000, default 256)");
+		 "Most lists one user may have, live or stored (1..100000, default 256)");
 
 struct todo_uint_param todo_idle_timeout = { 60, 0, 86400 };
 EXPORT_SYMBOL_IF_KUNIT(todo_idle_timeout);

@@ -109,6 +109,30 @@ fi
 expect "an expired list comes back intact" "1${tab}2019-01-01${tab}Nap" \
 	todoctl entries idle
 expect "and keeps counting ids" 2 todoctl add idle 2019-01-02 Walk
+
+# max_lists_per_user counts stored lists too: expiring lists frees no room
+# for new ones, so a user cannot fill the disk with lists.
+echo 2 > /sys/module/todo/parameters/max_lists_per_user
+expect "quota: a first list" 1 todoctl --user 5000 add q1 2019-01-01 a
+expect "quota: a second list" 1 todoctl --user 5000 add q2 2019-01-01 b
+expect_fail "quota: a third live one is refused" \
+	"too many lists for this user" todoctl --user 5000 add q3 2019-01-01 c
+sleep 6
+if ps -e -o comm= | grep -q '^todo/5000/'; then
+	fail "quota: both lists expired: $(ps -e -o comm= | grep todo/5000)"
+else
+	pass "quota: both lists expired"
+fi
+expect_fail "quota: a third is refused with both stored" \
+	"too many lists for this user" todoctl --user 5000 add q3 2019-01-01 c
+expect "quota: a stored list still takes changes" 2 \
+	todoctl --user 5000 add q1 2019-01-02 d
+if [ -e $db/u5000.q3.list ]; then
+	fail "quota: the refused list left no file"
+else
+	pass "quota: the refused list left no file"
+fi
+echo 256 > /sys/module/todo/parameters/max_lists_per_user
 echo 0 > /sys/module/todo/parameters/idle_timeout
 
 # Hostile db_dir content: each gives a clear error, nothing is followed.
