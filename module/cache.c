@@ -130,6 +130,22 @@ static void todo_cache_release(struct todo_server *s)
 	todo_uncharge(owner);
 }
 
+/*
+ * The server of @key with a reference, or NULL; @retiring says whether a
+ * server was there but retiring (no reference left to take).
+ */
+static struct todo_server *todo_cache_try(const struct todo_key *key,
+					  bool *retiring)
+{
+	struct todo_server *s;
+
+	rcu_read_lock();
+	s = rhashtable_lookup(&todo_servers, key, todo_server_params);
+	*retiring = s && !refcount_inc_not_zero(&s->ref);
+	rcu_read_unlock();
+	return *retiring ? NULL : s;
+}
+
 /**
  * todo_cache_lookup() - Find the server of a live list.
  * @key: the list.
@@ -139,14 +155,9 @@ static void todo_cache_release(struct todo_server *s)
  */
 struct todo_server *todo_cache_lookup(const struct todo_key *key)
 {
-	struct todo_server *s;
+	bool retiring;
 
-	rcu_read_lock();
-	s = rhashtable_lookup(&todo_servers, key, todo_server_params);
-	if (s && !refcount_inc_not_zero(&s->ref))
-		s = NULL;
-	rcu_read_unlock();
-	return s;
+	return todo_cache_try(key, &retiring);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_lookup);
 
@@ -272,15 +283,9 @@ static struct todo_server *todo_cache_settle(const struct todo_key *key)
 	struct todo_server *s;
 	bool retiring;
 
-	for (;;) {
-		rcu_read_lock();
-		s = rhashtable_lookup(&todo_servers, key, todo_server_params);
-		retiring = s && !refcount_inc_not_zero(&s->ref);
-		rcu_read_unlock();
-		if (!retiring)
-			return s;
+	while (!(s = todo_cache_try(key, &retiring)) && retiring)
 		usleep_range(500, 1000);
-	}
+	return s;
 }
 
 /**

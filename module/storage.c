@@ -243,6 +243,32 @@ int todo_storage_write(const struct todo_key *key, const void *buf,
 EXPORT_SYMBOL_IF_KUNIT(todo_storage_write);
 
 /**
+ * todo_storage_exists() - Is there anything under a list's file name?
+ * @key: the list.
+ *
+ * Only the name is looked up, nothing is read: a symlink, a directory or a
+ * damaged file named like the list's file counts too, so that such a list
+ * is reported by its load rather than taken for a new one.
+ *
+ * Context: a database worker; sleeps.
+ * Return: 1 if the name exists, 0 if not, or a negative errno.
+ */
+int todo_storage_exists(const struct todo_key *key)
+{
+	char name[TODO_FILE_NAME_MAX];
+	struct dentry *d;
+	int ret;
+
+	todo_storage_file_name(key, name);
+	d = lookup_one_len_unlocked(name, todo_dir.dentry, strlen(name));
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	ret = d_is_positive(d);
+	dput(d);
+	return ret;
+}
+
+/**
  * todo_storage_read() - Read a list's whole file.
  * @key: the list.
  * @buf: set to a buffer the caller frees with kvfree().
