@@ -14,7 +14,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
-#include <linux/delay.h>
+#include <linux/lockdep.h>
+#include <linux/minmax.h>
+#include <linux/spinlock.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/mm.h>
@@ -50,17 +52,25 @@ static atomic_t todo_nr_servers = ATOMIC_INIT(0);
 /**
  * struct todo_user - Per-owner accounting.
  * @lists: the owner's live lists (max_lists_per_user).
- * @create_lock: serialises the creation of the owner's new lists (lists
- *	with neither a live server nor a file), so that counting the owner's
- *	lists and adding one is atomic; other owners are not held up, nor are
- *	lookups, nor starts of stored lists.
+ * @create_lock: serialises the starts of the owner's servers, so that
+ *	counting the owner's lists and adding one is atomic, and two clients
+ *	never start one list twice; other owners are not held up, nor are
+ *	lookups.
+ * @lock: protects @servers and @nr_servers; never held while sleeping.
+ * @servers: the owner's servers in the table, linked by
+ *	&todo_server.owner_node, so that walking one owner's lists costs
+ *	O(that owner's lists) and sees each exactly once.
+ * @nr_servers: length of @servers.
  *
  * Kept in todo_users, indexed by uid, from the owner's first list until
  * the module is unloaded.
  */
 struct todo_user {
 	atomic_t lists;
-	struct mutex create_lock;	/* serialises new lists, see above */
+	struct mutex create_lock;	/* serialises starts, see above */
+	spinlock_t lock;		/* protects @servers, @nr_servers */
+	struct list_head servers;
+	unsigned int nr_servers;
 };
 
 static DEFINE_XARRAY(todo_users);
@@ -69,7 +79,9 @@ static DEFINE_XARRAY(todo_users);
  * Retiring idle servers.  todo_retire_lock orders retirements against
  * module exit: once todo_closing is set none begins.  todo_retiring counts
  * those begun and not yet reaped; exit waits for it to drop to zero before
- * tearing the table down.  The reaper runs on todo_reaper_wq.
+ * tearing the table down.  todo_retire_wait is woken whenever a retiring
+ * server leaves the table or comes back to life, and when todo_retiring
+ * drops.  The reaper runs on todo_reaper_wq.
  */
 static DEFINE_MUTEX(todo_retire_lock);
 static bool todo_closing;
@@ -100,6 +112,8 @@ static struct todo_user *todo_user_get(u32 uid)
 	if (!new)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&new->create_lock);
+	spin_lock_init(&new->lock);
+	INIT_LIST_HEAD(&new->servers);
 	u = xa_cmpxchg(&todo_users, uid, NULL, new, GFP_KERNEL);
 	if (xa_is_err(u)) {
 		kfree(new);
@@ -110,6 +124,26 @@ static struct todo_user *todo_user_get(u32 uid)
 		return u;
 	}
 	return new;
+}
+
+/* Link @s, just inserted in the table, on its owner's list. */
+static void todo_user_link(struct todo_user *u, struct todo_server *s)
+{
+	spin_lock(&u->lock);
+	list_add_tail(&s->owner_node, &u->servers);
+	u->nr_servers++;
+	spin_unlock(&u->lock);
+}
+
+/* Unlink @s, just removed from the table, from its owner's list. */
+static void todo_user_unlink(struct todo_server *s)
+{
+	struct todo_user *u = xa_load(&todo_users, s->key.owner);
+
+	spin_lock(&u->lock);
+	list_del_init(&s->owner_node);
+	u->nr_servers--;
+	spin_unlock(&u->lock);
 }
 
 static void todo_uncharge(u32 uid)
@@ -146,6 +180,65 @@ static struct todo_server *todo_cache_try(const struct todo_key *key,
 	return *retiring ? NULL : s;
 }
 
+/* Is the server of @key in the table but retiring? */
+static bool todo_cache_retiring(const struct todo_key *key)
+{
+	struct todo_server *s;
+	bool retiring;
+
+	rcu_read_lock();
+	s = rhashtable_lookup(&todo_servers, key, todo_server_params);
+	retiring = s && !refcount_read(&s->ref);
+	rcu_read_unlock();
+	return retiring;
+}
+
+/*
+ * Wait until the server of @key, seen retiring, has left the table (its
+ * last store succeeded) or is live again (the store failed).  The wait is
+ * killable and bounded by call_timeout_ms: a retiring server's last store
+ * may take as long as the disk makes it.
+ */
+static int todo_cache_wait_retired(const struct todo_key *key)
+{
+	long left;
+
+	might_sleep();
+	left = wait_event_killable_timeout(todo_retire_wait,
+					   !todo_cache_retiring(key),
+					   msecs_to_jiffies(todo_param(&todo_call_timeout_ms)));
+	if (left < 0)
+		return -EINTR;
+	return left ? 0 : -ETIMEDOUT;
+}
+
+/*
+ * Take the owner's start mutex at a moment when @key's server is not
+ * retiring (one that is, is waited for first).  Return: the live server of
+ * @key with a reference, or NULL, the mutex held either way; or an
+ * ERR_PTR() (-EINTR, -ETIMEDOUT) without it.
+ */
+static struct todo_server *todo_cache_lock_owner(struct todo_user *u,
+						 const struct todo_key *key)
+{
+	struct todo_server *s;
+	bool retiring;
+	int err;
+
+	for (;;) {
+		if (mutex_lock_killable(&u->create_lock))
+			return ERR_PTR(-EINTR);
+		s = todo_cache_try(key, &retiring);
+		if (!retiring)
+			return s;
+		mutex_unlock(&u->create_lock);
+		/* Its last store runs; then the list is on disk, or live. */
+		err = todo_cache_wait_retired(key);
+		if (err)
+			return ERR_PTR(err);
+	}
+}
+
 /**
  * todo_cache_lookup() - Find the server of a live list.
  * @key: the list.
@@ -163,22 +256,25 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_lookup);
 
 /*
  * May the owner have the list @key?  A list that has a file exists already;
- * a new one must leave the owner's lists, live and stored, no more than
- * max_lists_per_user.  Called with the owner's create_lock held, so no
- * other list of the owner appears meanwhile.
+ * a new one must leave the owner's lists, live or stored, no more than
+ * max_lists_per_user.  Counts from memory: the database's index of files,
+ * and the owner's live servers whose list has no file yet.  Called with
+ * the owner's create_lock held, so no other list of the owner appears
+ * meanwhile.
  */
-static int todo_cache_room(const struct todo_key *key)
+static int todo_cache_room(struct todo_user *u, const struct todo_key *key)
 {
-	struct todo_list_info *infos;
-	int n;
+	unsigned int n = todo_db_count(key->owner);
+	struct todo_server *s;
 
+	lockdep_assert_held(&u->create_lock);
 	if (todo_db_exists(key))
 		return 0;
-	n = todo_cache_lists(key->owner, &infos);
-	if (n < 0)
-		return n;
-	kvfree(infos);
-	return n < (int)todo_param(&todo_max_lists_per_user) ? 0 : -EDQUOT;
+	spin_lock(&u->lock);
+	list_for_each_entry(s, &u->servers, owner_node)
+		n += !todo_db_exists(&s->key);
+	spin_unlock(&u->lock);
+	return n < todo_param(&todo_max_lists_per_user) ? 0 : -EDQUOT;
 }
 
 /**
@@ -189,27 +285,33 @@ static int todo_cache_room(const struct todo_key *key)
  * Return: the server with a reference the caller must put; or
  * ERR_PTR(-EDQUOT) if the owner has max_lists_per_user live lists, or
  * that many lists live or stored and this one is new,
- * ERR_PTR(-ENOSPC) if max_servers servers run, ERR_PTR(-ENOMEM) or
+ * ERR_PTR(-ENOSPC) if max_servers servers run; ERR_PTR(-EINTR) or
+ * ERR_PTR(-ETIMEDOUT) if the caller was killed, or call_timeout_ms passed,
+ * while the list's previous server finished retiring; ERR_PTR(-ENOMEM) or
  * another error if the server could not be created.
  */
 struct todo_server *todo_cache_get(const struct todo_key *key)
 {
 	struct todo_server *s, *old;
 	struct todo_user *u;
+	bool retiring;
 	int err;
 
-	s = todo_cache_lookup(key);
+	might_sleep();
+	s = todo_cache_try(key, &retiring);
 	if (s)
 		return s;
-
 	u = todo_user_get(key->owner);
 	if (IS_ERR(u))
 		return ERR_CAST(u);
-	mutex_lock(&u->create_lock);
 	/* Another client of the owner may have started it meanwhile. */
-	s = todo_cache_lookup(key);
-	if (s)
-		goto out_unlock;
+	s = todo_cache_lock_owner(u, key);
+	if (s) {
+		if (!IS_ERR(s))
+			mutex_unlock(&u->create_lock);
+		return s;
+	}
+
 	if (!todo_charge(&u->lists, todo_param(&todo_max_lists_per_user))) {
 		s = ERR_PTR(-EDQUOT);
 		goto out_unlock;
@@ -219,30 +321,30 @@ struct todo_server *todo_cache_get(const struct todo_key *key)
 		s = ERR_PTR(-ENOSPC);
 		goto out_unlock;
 	}
-	err = todo_cache_room(key);
+	err = todo_cache_room(u, key);
 	s = err ? ERR_PTR(err) : todo_server_create(key);
 	if (IS_ERR(s))
 		goto out_uncharge;
 	refcount_inc(&s->ref);	/* the table's */
 
-	for (;;) {
-		old = rhashtable_lookup_get_insert_fast(&todo_servers, &s->node,
-							todo_server_params);
-		if (!old) {
-			todo_server_start(s);
-			mutex_unlock(&u->create_lock);
-			return s;
-		}
-		if (IS_ERR(old) || refcount_inc_not_zero(&old->ref))
-			break;
-		/* The old server is retiring; its last store is under way. */
-		usleep_range(500, 1000);
+	/*
+	 * Only holders of the owner's create_lock insert, and the key was
+	 * neither live nor retiring under it: the insert finds no old server.
+	 */
+	old = rhashtable_lookup_get_insert_fast(&todo_servers, &s->node,
+						todo_server_params);
+	if (WARN_ON_ONCE(old && !IS_ERR(old)))
+		old = ERR_PTR(-EEXIST);
+	if (old) {
+		mutex_unlock(&u->create_lock);
+		refcount_dec(&s->ref);
+		todo_cache_release(s);
+		return old;
 	}
+	todo_user_link(u, s);
+	todo_server_start(s);
 	mutex_unlock(&u->create_lock);
-	/* The insert failed (or found a live server: cannot happen here). */
-	refcount_dec(&s->ref);
-	todo_cache_release(s);
-	return old;
+	return s;
 
 out_uncharge:
 	todo_uncharge(key->owner);
@@ -257,36 +359,35 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_get);
  * @key: the list.
  *
  * A stored list without a live server gets one, which loads it.  A list
- * that is neither live nor stored is not created.
+ * that is neither live nor stored is not created.  A server caught
+ * retiring is waited for (killable, at most call_timeout_ms).
  *
- * Context: process context; may sleep (it asks the database).
+ * Context: process context; may sleep.
  * Return: the server with a reference the caller must put; NULL if the
  * list does not exist; or an ERR_PTR() from todo_cache_get().
  */
 struct todo_server *todo_cache_find(const struct todo_key *key)
 {
-	struct todo_server *s = todo_cache_lookup(key);
+	struct todo_server *s;
+	bool retiring;
+	int err;
 
-	if (s || !todo_db_exists(key))
-		return s;
+	for (;;) {
+		s = todo_cache_try(key, &retiring);
+		if (s)
+			return s;
+		if (!retiring)
+			break;
+		/* Its last store runs; then the list is on disk, or live. */
+		err = todo_cache_wait_retired(key);
+		if (err)
+			return ERR_PTR(err);
+	}
+	if (!todo_db_exists(key))
+		return NULL;
 	return todo_cache_get(key);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_find);
-
-/*
- * Wait until the server of @key, seen retiring, has left the table (its
- * last store succeeded) or is live again (the store failed).
- * Return: a reference to the live server of @key, or NULL.
- */
-static struct todo_server *todo_cache_settle(const struct todo_key *key)
-{
-	struct todo_server *s;
-	bool retiring;
-
-	while (!(s = todo_cache_try(key, &retiring)) && retiring)
-		usleep_range(500, 1000);
-	return s;
-}
 
 /**
  * todo_cache_grab() - References to the live servers of an owner.
@@ -294,54 +395,68 @@ static struct todo_server *todo_cache_settle(const struct todo_key *key)
  * @out: set to an array of referenced servers, freed by the caller with
  *	kvfree() after putting each.
  *
- * A server found retiring is waited for: if its last store succeeded its
+ * Each live server appears once.  A server found retiring is waited for
+ * (killable, bounded by call_timeout_ms): if its last store succeeded its
  * list is on disk and it is left out; if the store failed it is live again
  * and included.  So a sync of every list never misses a store in flight.
  *
  * Context: process context; may sleep.
- * Return: the number of servers, or -ENOMEM.
+ * Return: the number of servers; -ENOMEM; -EINTR or -ETIMEDOUT if a
+ * retiring server could not be waited for.
  */
 int todo_cache_grab(u32 owner, struct todo_server ***out)
 {
 	struct todo_user *u = xa_load(&todo_users, owner);
-	unsigned int cap = (u ? atomic_read(&u->lists) : 0) + 16;
-	unsigned int n = 0, nr = 0, i;
-	struct rhashtable_iter iter;
-	struct todo_server *s, **a;
-	struct todo_key *retiring;
+	unsigned int cap, n = 0, nr = 0, i;
+	struct todo_server *s, **a = NULL;
+	struct todo_key *retiring = NULL;
+	int err = 0;
 
-	a = kvcalloc(cap, sizeof(*a), GFP_KERNEL);
-	retiring = kvcalloc(cap, sizeof(*retiring), GFP_KERNEL);
-	if (!a || !retiring) {
+	might_sleep();
+	if (!u) {
+		*out = NULL;
+		return 0;
+	}
+	for (;;) {
+		cap = READ_ONCE(u->nr_servers) + 16;
+		a = kvcalloc(cap, sizeof(*a), GFP_KERNEL);
+		retiring = kvcalloc(cap, sizeof(*retiring), GFP_KERNEL);
+		if (!a || !retiring) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		spin_lock(&u->lock);
+		if (u->nr_servers <= cap)
+			break;
+		spin_unlock(&u->lock);	/* grew meanwhile: again */
 		kvfree(a);
 		kvfree(retiring);
-		return -ENOMEM;
 	}
-	rhashtable_walk_enter(&todo_servers, &iter);
-	rhashtable_walk_start(&iter);
-	while (n + nr < cap && (s = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(s)) {
-			if (PTR_ERR(s) == -EAGAIN)
-				continue;
-			break;
-		}
-		if (s->key.owner != owner)
-			continue;
+	list_for_each_entry(s, &u->servers, owner_node) {
 		if (refcount_inc_not_zero(&s->ref))
 			a[n++] = s;
 		else
 			retiring[nr++] = s->key;
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	spin_unlock(&u->lock);
+
 	for (i = 0; i < nr; i++) {
-		s = todo_cache_settle(&retiring[i]);
+		err = todo_cache_wait_retired(&retiring[i]);
+		if (err)
+			goto fail;
+		s = todo_cache_lookup(&retiring[i]);
 		if (s)
 			a[n++] = s;
 	}
 	kvfree(retiring);
 	*out = a;
 	return n;
+fail:
+	for (i = 0; i < n; i++)
+		todo_server_put(a[i]);
+	kvfree(a);
+	kvfree(retiring);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_grab);
 
@@ -387,9 +502,9 @@ void todo_cache_retire_abort(struct todo_server *s)
 {
 	mutex_lock(&todo_retire_lock);
 	refcount_set(&s->ref, 1);
-	if (atomic_dec_and_test(&todo_retiring))
-		wake_up_all(&todo_retire_wait);
+	atomic_dec(&todo_retiring);
 	mutex_unlock(&todo_retire_lock);
+	wake_up_all(&todo_retire_wait);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_retire_abort);
 
@@ -416,6 +531,8 @@ static void todo_cache_reap(struct work_struct *work)
 void todo_cache_retire_end(struct todo_server *s)
 {
 	rhashtable_remove_fast(&todo_servers, &s->node, todo_server_params);
+	todo_user_unlink(s);
+	wake_up_all(&todo_retire_wait);
 	INIT_WORK(&s->retire, todo_cache_reap);
 	queue_work(todo_reaper_wq, &s->retire);
 }
@@ -431,10 +548,53 @@ bool todo_cache_remove(struct todo_server *s)
 {
 	if (rhashtable_remove_fast(&todo_servers, &s->node, todo_server_params))
 		return false;
+	todo_user_unlink(s);
 	todo_cache_release(s);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_remove);
+
+/**
+ * todo_cache_drop() - Delete a list: its server, its entries and its file.
+ * @key: the list.
+ *
+ * Holds the owner's start mutex throughout, so no server of the list
+ * starts meanwhile.  A server found retiring is waited for; a live one is
+ * taken out of the table and stopped (requests still queued are handled,
+ * later ones fail with -ESHUTDOWN, and it stores the list a last time);
+ * then the file is removed, after that store, so that the list does not
+ * come back.
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -ESRCH if the list is neither live nor stored; -EINTR or
+ * -ETIMEDOUT (see todo_cache_get()); or why the file could not be removed.
+ */
+int todo_cache_drop(const struct todo_key *key)
+{
+	struct todo_server *s;
+	struct todo_user *u;
+	int err;
+
+	might_sleep();
+	u = todo_user_get(key->owner);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	s = todo_cache_lock_owner(u, key);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	if (s) {
+		todo_cache_remove(s);
+		todo_server_put(s);
+	} else if (!todo_db_exists(key)) {
+		err = -ESRCH;
+		goto out;
+	}
+	err = todo_db_remove(key);
+out:
+	mutex_unlock(&u->create_lock);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_drop);
 
 /**
  * struct todo_stored_walk - Collects the stored lists of one owner.
@@ -468,32 +628,31 @@ static int todo_cache_stored_one(const struct todo_key *key, void *arg)
 	return 0;
 }
 
+/* Compare two names by their bytes, then their lengths. */
+static int todo_key_name_cmp(const struct todo_key *x, const struct todo_key *y)
+{
+	int c = memcmp(x->name, y->name, min(x->len, y->len));
+
+	return c ?: (int)x->len - (int)y->len;
+}
+
 /* By name; for one name, the live entry first. */
 static int todo_info_cmp(const void *a, const void *b)
 {
 	const struct todo_list_info *x = a, *y = b;
-	int c = strcmp(x->key.name, y->key.name);
+	int c = todo_key_name_cmp(&x->key, &y->key);
 
 	return c ?: (int)y->alive - (int)x->alive;
 }
 
-/* Append the live lists of @owner to @w. */
-static void todo_cache_live(u32 owner, struct todo_stored_walk *w)
+/* Append the live lists of @owner to @w, which has room for them all. */
+static void todo_cache_live(struct todo_user *u, struct todo_stored_walk *w)
 {
-	struct rhashtable_iter iter;
 	struct todo_list_info *li;
 	struct todo_server *s;
 
-	rhashtable_walk_enter(&todo_servers, &iter);
-	rhashtable_walk_start(&iter);
-	while (w->n < w->cap && (s = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(s)) {
-			if (PTR_ERR(s) == -EAGAIN)
-				continue;
-			break;
-		}
-		if (s->key.owner != owner)
-			continue;
+	lockdep_assert_held(&u->lock);
+	list_for_each_entry(s, &u->servers, owner_node) {
 		li = &w->infos[w->n++];
 		li->key = s->key;
 		li->entries = READ_ONCE(s->entries);
@@ -508,8 +667,6 @@ static void todo_cache_live(u32 owner, struct todo_stored_walk *w)
 		li->last_error = -s->store.err;
 		spin_unlock(&s->store.lock);
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
 }
 
 /**
@@ -538,22 +695,32 @@ int todo_cache_lists(u32 owner, struct todo_list_info **infos)
 	if (err)
 		goto fail;
 
-	/* Room for every live list the owner may have, plus a few. */
-	nlive = (u ? atomic_read(&u->lists) : 0) + 16;
-	err = -ENOMEM;
-	live = kvcalloc(w.n + nlive, sizeof(*live), GFP_KERNEL);
-	if (!live)
-		goto fail;
-	memcpy(live, w.infos, w.n * sizeof(*live));
-	kvfree(w.infos);
-	w.infos = live;
-	w.cap = w.n + nlive;
-	todo_cache_live(owner, &w);
+	/* Room for every live list of the owner, taken under its lock. */
+	while (u) {
+		nlive = READ_ONCE(u->nr_servers) + 16;
+		err = -ENOMEM;
+		live = kvcalloc(w.n + nlive, sizeof(*live), GFP_KERNEL);
+		if (!live)
+			goto fail;
+		memcpy(live, w.infos, w.n * sizeof(*live));
+		spin_lock(&u->lock);
+		if (u->nr_servers <= nlive) {
+			kvfree(w.infos);
+			w.infos = live;
+			w.cap = w.n + nlive;
+			todo_cache_live(u, &w);
+			spin_unlock(&u->lock);
+			break;
+		}
+		spin_unlock(&u->lock);	/* grew meanwhile: again */
+		kvfree(live);
+	}
 
-	/* One entry per name: the live one if any (a walk may repeat too). */
+	/* One entry per name: the live one if any. */
 	sort(w.infos, w.n, sizeof(*w.infos), todo_info_cmp, NULL);
 	for (i = 0, j = 0; i < w.n; i++)
-		if (!j || strcmp(w.infos[j - 1].key.name, w.infos[i].key.name))
+		if (!j || todo_key_name_cmp(&w.infos[j - 1].key,
+					    &w.infos[i].key))
 			w.infos[j++] = w.infos[i];
 	*infos = w.infos;
 	return j;

@@ -42,6 +42,7 @@ void todo_cache_exit(void);
 struct todo_server *todo_cache_lookup(const struct todo_key *key);
 struct todo_server *todo_cache_get(const struct todo_key *key);
 bool todo_cache_remove(struct todo_server *s);
+int todo_cache_drop(const struct todo_key *key);
 bool todo_cache_retire_begin(struct todo_server *s);
 void todo_cache_retire_end(struct todo_server *s);
 void todo_cache_retire_abort(struct todo_server *s);

@@ -18,6 +18,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #include "codec.h"
@@ -104,7 +105,10 @@ static void todo_codec_layout_check(void)
  * @list: the list.
  * @size: set to the number of bytes todo_codec_encode() would produce.
  *
- * Context: any; the list must not change during the call.
+ * Walks the whole list; the list's own count, &todo_list.bytes, must agree.
+ *
+ * Context: process context; may sleep.  The list must not change during
+ * the call.
  * Return: 0, or -EFBIG if the encoding would be larger than
  * %TODO_CODEC_MAX_SIZE bytes.
  */
@@ -119,6 +123,7 @@ int todo_codec_size(struct todo_list *list, size_t *size)
 				       (size_t)e->title_len, &n) ||
 		    n > TODO_CODEC_MAX_SIZE)
 			return -EFBIG;
+		cond_resched();
 	}
 	*size = n;
 	return 0;
@@ -173,6 +178,7 @@ int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
 		memcpy(p + pos + TODO_OFF_TITLE, e->title, e->title_len);
 		pos += TODO_CODEC_ENTRY_SIZE + e->title_len;
 		count++;
+		cond_resched();
 	}
 	todo_put_le32(p + TODO_OFF_COUNT, count);
 	todo_put_le32(p + pos, todo_codec_crc(p, pos));
@@ -236,6 +242,7 @@ static int todo_codec_check_entries(const u8 *p, size_t len, u32 next_id,
 			return todo_codec_bad(why, "invalid entry title");
 		prev = id;
 		pos += TODO_CODEC_ENTRY_SIZE + title_len;
+		cond_resched();
 	}
 	if (pos == len)
 		return 0;
@@ -246,6 +253,7 @@ static int todo_codec_check_entries(const u8 *p, size_t len, u32 next_id,
 		if (len - pos - TODO_CODEC_ENTRY_SIZE < title_len)
 			break;
 		pos += TODO_CODEC_ENTRY_SIZE + title_len;
+		cond_resched();
 	}
 	if (pos == len)
 		return todo_codec_bad(why,
@@ -296,8 +304,8 @@ static int todo_codec_insert_failed(int err, const char **why)
  * Context: process context; may sleep to allocate.
  * Return: 0; -EUCLEAN if the file is damaged or malformed, or belongs to
  * another list; -EFBIG if it holds more entries than the list's
- * max_entries; -EMSGSIZE if a title is longer than the list's
- * max_title_len; -ENOMEM on allocation failure.
+ * max_entries or is larger than its max_bytes; -EMSGSIZE if a title is
+ * longer than the list's max_title_len; -ENOMEM on allocation failure.
  */
 int todo_codec_decode(const void *buf, size_t len, const struct todo_key *key,
 		      struct todo_list *list, const char **why)
@@ -341,6 +349,10 @@ int todo_codec_decode(const void *buf, size_t len, const struct todo_key *key,
 	if (count > list->max_entries)
 		return todo_codec_fail(why, -EFBIG,
 				       "more entries than max_entries");
+	/* Then the list's encoding will be the file: check its size too. */
+	if (len > list->max_bytes)
+		return todo_codec_fail(why, -EFBIG,
+				       "larger than the list's size limit");
 
 	old_next_id = list->next_id;
 	list->next_id = next_id;
@@ -358,6 +370,7 @@ int todo_codec_decode(const void *buf, size_t len, const struct todo_key *key,
 			return todo_codec_insert_failed(err, why);
 		}
 		pos += TODO_CODEC_ENTRY_SIZE + title_len;
+		cond_resched();
 	}
 	return 0;
 }

@@ -6,7 +6,6 @@
 #ifndef _TODO_CODEC_H
 #define _TODO_CODEC_H
 
-#include <linux/limits.h>
 #include <linux/types.h>
 
 #include "list.h"
@@ -22,8 +21,14 @@
 #define TODO_CODEC_TRAILER_SIZE	4
 #define TODO_CODEC_MIN_SIZE	(TODO_CODEC_HEADER_SIZE + \
 				 TODO_CODEC_TRAILER_SIZE)
-/* Largest encoding todo_codec_encode() produces (kvmalloc()'s limit). */
-#define TODO_CODEC_MAX_SIZE	((size_t)INT_MAX)
+/*
+ * The one limit on the size of a list's encoding, hence of its file: a list
+ * refuses changes that would make its encoding larger (todo_list_add()),
+ * todo_codec_encode() produces nothing larger, and the storage neither
+ * writes nor reads back a larger file.
+ */
+#define TODO_CODEC_MAX_MIB	256
+#define TODO_CODEC_MAX_SIZE	((size_t)TODO_CODEC_MAX_MIB << 20)
 
 int todo_codec_size(struct todo_list *list, size_t *size);
 int todo_codec_encode(const struct todo_key *key, struct todo_list *list,

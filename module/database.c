@@ -6,7 +6,9 @@
  * stable hash of the list's key picks the workqueue, so every load and
  * store of one list runs on one worker, in the order queued, while lists
  * on different workers proceed in parallel.  All file I/O happens there,
- * in kworker context, with init's credentials and root.
+ * in kworker context, with init's credentials and root.  A list's load is
+ * the exception: its server's thread reads the file itself (see
+ * todo_db_load()).
  *
  * Stores are coalesced per list (struct todo_store): a list has one work
  * item, and a snapshot submitted while an older one is still pending
@@ -15,13 +17,15 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
-#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/export.h>
 #include <linux/jhash.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 #include <linux/workqueue.h>
 
 #include "codec.h"
@@ -42,6 +46,7 @@ MODULE_PARM_DESC(db_workers,
 		 "Database workers: ordered workqueues, 1..64 (default 3)");
 
 static struct workqueue_struct **todo_db_wq;
+static bool todo_db_indexed;	/* todo_db_files is initialised */
 
 /**
  * todo_db_worker_of() - The worker a list's loads and stores run on.
@@ -62,51 +67,152 @@ static struct workqueue_struct *todo_db_wq_of(const struct todo_key *key)
 }
 
 /**
- * struct todo_db_call - A synchronous job on a list's worker.
- * @work: the work item, on the caller's stack.
- * @done: completed when @fn has run.
- * @fn: the job.
+ * struct todo_db_file - A list that has a file in db_dir.
+ * @node: link in todo_db_files.
+ * @owner_node: link in &todo_db_owner.files.
  * @key: the list.
- * @list: for loads, the list to fill.
- * @owner: for walks, whose files.
- * @each: for walks, called per file.
- * @arg: for walks, passed to @each.
- * @err: @fn's result.
+ * @rcu: for the deferred free; lookups run under RCU.
  */
-struct todo_db_call {
-	struct work_struct work;
-	struct completion done;
-	int (*fn)(struct todo_db_call *call);
-	const struct todo_key *key;
-	struct todo_list *list;
-	u32 owner;
-	int (*each)(const struct todo_key *key, void *arg);
-	void *arg;
-	int err;
+struct todo_db_file {
+	struct rhash_head node;
+	struct list_head owner_node;
+	struct todo_key key;
+	struct rcu_head rcu;
 };
 
-static void todo_db_call_fn(struct work_struct *work)
-{
-	struct todo_db_call *call = container_of(work, struct todo_db_call,
-						 work);
+/**
+ * struct todo_db_owner - The lists of one owner that have a file.
+ * @files: &struct todo_db_file, linked by &todo_db_file.owner_node.
+ * @nr: length of @files.
+ */
+struct todo_db_owner {
+	struct list_head files;
+	unsigned int nr;
+};
 
-	call->err = call->fn(call);
-	complete(&call->done);
+/*
+ * The index of list files: built by one scan of db_dir at load, then kept
+ * up to date by the stores (a first successful store adds its list) and by
+ * removals.  So no request handler asks the disk, or waits for a worker,
+ * to learn whether a list exists or how many an owner has.
+ * todo_db_files_lock serialises changes (and walks of an owner's files);
+ * lookups use RCU.
+ */
+static struct rhashtable todo_db_files;
+static DEFINE_XARRAY(todo_db_owners);
+static DEFINE_MUTEX(todo_db_files_lock);
+
+static const struct rhashtable_params todo_db_file_params = {
+	.key_len = sizeof(struct todo_key),
+	.key_offset = offsetof(struct todo_db_file, key),
+	.head_offset = offsetof(struct todo_db_file, node),
+	.automatic_shrinking = true,
+};
+
+/* Add @key to the index unless it is there. */
+static int todo_db_index_add(const struct todo_key *key, void *unused)
+{
+	struct todo_db_owner *o;
+	struct todo_db_file *f;
+	int err = 0;
+
+	might_sleep();
+	mutex_lock(&todo_db_files_lock);
+	if (rhashtable_lookup_fast(&todo_db_files, key, todo_db_file_params))
+		goto out;
+	err = -ENOMEM;
+	o = xa_load(&todo_db_owners, key->owner);
+	if (!o) {
+		o = kzalloc(sizeof(*o), GFP_KERNEL);
+		if (!o)
+			goto out;
+		INIT_LIST_HEAD(&o->files);
+		err = xa_err(xa_store(&todo_db_owners, key->owner, o,
+				      GFP_KERNEL));
+		if (err) {
+			kfree(o);
+			goto out;
+		}
+	}
+	err = -ENOMEM;
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		goto out;
+	f->key = *key;
+	err = rhashtable_insert_fast(&todo_db_files, &f->node,
+				     todo_db_file_params);
+	if (err) {
+		kfree(f);
+		goto out;
+	}
+	list_add_tail(&f->owner_node, &o->files);
+	o->nr++;
+out:
+	mutex_unlock(&todo_db_files_lock);
+	return err;
 }
 
-/* Run @call->fn on the key's worker (or the first), after what is queued. */
-static int todo_db_run(struct todo_db_call *call)
+/* Remove @key from the index if it is there. */
+static void todo_db_index_remove(const struct todo_key *key)
 {
-	INIT_WORK_ONSTACK(&call->work, todo_db_call_fn);
-	init_completion(&call->done);
-	queue_work(call->key ? todo_db_wq_of(call->key) : todo_db_wq[0],
-		   &call->work);
-	wait_for_completion(&call->done);
-	destroy_work_on_stack(&call->work);
-	return call->err;
+	struct todo_db_owner *o;
+	struct todo_db_file *f;
+
+	mutex_lock(&todo_db_files_lock);
+	f = rhashtable_lookup_fast(&todo_db_files, key, todo_db_file_params);
+	if (f) {
+		rhashtable_remove_fast(&todo_db_files, &f->node,
+				       todo_db_file_params);
+		list_del(&f->owner_node);
+		o = xa_load(&todo_db_owners, key->owner);
+		o->nr--;
+		kfree_rcu(f, rcu);
+	}
+	mutex_unlock(&todo_db_files_lock);
 }
 
-static int todo_db_load_fn(struct todo_db_call *call)
+/**
+ * todo_db_remove() - Remove a list's file.
+ * @key: the list.
+ *
+ * The caller makes sure no store of the list is pending or can start: it
+ * holds the owner's start mutex and the list has no server (a server's
+ * stores are complete once it has stopped).  Not run on a worker, since
+ * nothing of the list is queued there.
+ *
+ * Context: process context; sleeps (an unlink and a directory fsync).
+ * Return: 0 if the list has no file any more (also if it had none), or a
+ * negative errno, the list then still being stored.
+ */
+int todo_db_remove(const struct todo_key *key)
+{
+	int err = todo_storage_remove(key);
+
+	if (!err)
+		todo_db_index_remove(key);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_db_remove);
+
+/**
+ * todo_db_load() - Load a list from its file.
+ * @key: the list.
+ * @list: an empty, initialised list to fill.
+ *
+ * A list without a file loads as empty, and no file is created.  Runs in
+ * the caller's context, not on a database worker: a list's server loads
+ * its own list, so a new list never waits behind other lists' stores.
+ * The list's own last store is complete by then: a server starts only
+ * once the list's previous server has left the cache, after its final
+ * store.
+ *
+ * Context: a kthread (the list's server), with the kernel's credentials;
+ * sleeps.
+ * Return: 0; or a negative errno (-EUCLEAN for a corrupt file, -ELOOP for
+ * a symlink, an I/O error), the list then being empty.  The kernel log
+ * names the file and the problem.
+ */
+int todo_db_load(const struct todo_key *key, struct todo_list *list)
 {
 	char name[TODO_FILE_NAME_MAX];
 	const char *why = "unreadable";
@@ -114,74 +220,57 @@ static int todo_db_load_fn(struct todo_db_call *call)
 	void *buf;
 	int err;
 
+	might_sleep();
 	if (todo_param(&todo_load_delay_ms))
 		msleep(todo_param(&todo_load_delay_ms));
-	err = todo_storage_read(call->key, &buf, &len);
+	err = todo_storage_read(key, &buf, &len);
 	if (err == -ENOENT)
 		return 0;
 	if (!err) {
-		err = todo_codec_decode(buf, len, call->key, call->list, &why);
+		err = todo_codec_decode(buf, len, key, list, &why);
 		kvfree(buf);
 	}
 	if (err) {
-		todo_storage_file_name(call->key, name);
-		pr_err("%s/%s: %s (error %d); the list is unavailable until the file is repaired or removed\n",
-		       db_dir, name, why, err);
+		todo_storage_file_name(key, name);
+		pr_err_ratelimited("%s/%s: %s (error %d); the list is unavailable until the file is repaired or removed\n",
+				   db_dir, name, why, err);
 	}
 	return err;
 }
-
-/**
- * todo_db_load() - Load a list from its file, on the list's worker.
- * @key: the list.
- * @list: an empty, initialised list to fill.
- *
- * A list without a file loads as empty, and no file is created.
- *
- * Context: process context; sleeps until the worker has run the load.
- * Return: 0; or a negative errno (-EUCLEAN for a corrupt file, -ELOOP for
- * a symlink, an I/O error), the list then being empty.  The kernel log
- * names the file and the problem.
- */
-int todo_db_load(const struct todo_key *key, struct todo_list *list)
-{
-	struct todo_db_call call = {
-		.fn = todo_db_load_fn,
-		.key = key,
-		.list = list,
-	};
-
-	return todo_db_run(&call);
-}
 EXPORT_SYMBOL_IF_KUNIT(todo_db_load);
-
-static int todo_db_exists_fn(struct todo_db_call *call)
-{
-	/* A name that cannot be looked up is not taken for a free one. */
-	return todo_storage_exists(call->key) != 0;
-}
 
 /**
  * todo_db_exists() - Tell whether a list has a file (of any content).
  * @key: the list.
  *
- * Context: process context; sleeps.
- * Return: 1 if it has, 0 if not.
+ * Asks the in-memory index, not the disk.
+ *
+ * Context: any.
+ * Return: true if it has.
  */
-int todo_db_exists(const struct todo_key *key)
+bool todo_db_exists(const struct todo_key *key)
 {
-	struct todo_db_call call = {
-		.fn = todo_db_exists_fn,
-		.key = key,
-	};
+	bool found;
 
-	return todo_db_run(&call);
+	rcu_read_lock();
+	found = rhashtable_lookup(&todo_db_files, key, todo_db_file_params);
+	rcu_read_unlock();
+	return found;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_db_exists);
 
-static int todo_db_stored_fn(struct todo_db_call *call)
+/**
+ * todo_db_count() - How many lists of an owner have a file.
+ * @owner: the owner.
+ *
+ * Context: any.
+ * Return: the number.
+ */
+unsigned int todo_db_count(u32 owner)
 {
-	return todo_storage_for_each(call->owner, call->each, call->arg);
+	struct todo_db_owner *o = xa_load(&todo_db_owners, owner);
+
+	return o ? READ_ONCE(o->nr) : 0;
 }
 
 /**
@@ -190,23 +279,29 @@ static int todo_db_stored_fn(struct todo_db_call *call)
  * @each: called with each list's key; a non-zero return stops the walk.
  * @arg: passed to @each.
  *
- * Runs on a database worker, with its credentials.
+ * Walks the in-memory index; O(the owner's lists).
  *
- * Context: process context; sleeps.
- * Return: 0, the first error @each returned, or an I/O error.
+ * Context: process context; sleeps (@each may sleep).
+ * Return: 0 or the first error @each returned.
  */
 int todo_db_stored(u32 owner,
 		   int (*each)(const struct todo_key *key, void *arg),
 		   void *arg)
 {
-	struct todo_db_call call = {
-		.fn = todo_db_stored_fn,
-		.owner = owner,
-		.each = each,
-		.arg = arg,
-	};
+	struct todo_db_owner *o;
+	struct todo_db_file *f;
+	int err = 0;
 
-	return todo_db_run(&call);
+	mutex_lock(&todo_db_files_lock);
+	o = xa_load(&todo_db_owners, owner);
+	if (o)
+		list_for_each_entry(f, &o->files, owner_node) {
+			err = each(&f->key, arg);
+			if (err)
+				break;
+		}
+	mutex_unlock(&todo_db_files_lock);
+	return err;
 }
 
 /**
@@ -314,34 +409,36 @@ void todo_store_submit(struct todo_store *st, void *buf, size_t len, u64 gen)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_submit);
 
-/* Complete the waiters whose generation @gen covers, with @err. */
+/* Answer the waiters whose generation @gen covers, with @err. */
 static void todo_store_wake(struct todo_store *st, u64 gen, int err)
 {
 	struct todo_msg *msg, *tmp;
 	LIST_HEAD(ready);
 
 	spin_lock(&st->lock);
-	list_for_each_entry_safe(msg, tmp, &st->waiters, node)
-		if (msg->gen <= gen)
-			list_move_tail(&msg->node, &ready);
+	list_for_each_entry_safe(msg, tmp, &st->waiters, node) {
+		if (msg->gen > gen)
+			continue;
+		list_move_tail(&msg->node, &ready);
+		msg->state = TODO_MSG_TAKEN;	/* ours now */
+	}
 	spin_unlock(&st->lock);
 
 	list_for_each_entry_safe(msg, tmp, &ready, node) {
 		list_del_init(&msg->node);
-		msg->err = err;
-		complete(&msg->done);
-		todo_msg_put(msg);
+		todo_msg_finish(msg, err);
 	}
 }
 
 /**
  * todo_store_wait() - Answer a SYNC message once @gen is durable.
  * @st: the list's store state.
- * @msg: the message; the store takes over the reference the server holds.
+ * @msg: the message, TAKEN; the store takes over its in-flight reference.
  * @gen: the generation that must be on stable storage.
  *
- * Answers at once if @gen already is; else when a store of @gen or later
- * succeeds, or with the error of a failed store that covered it.
+ * Answers at once if @gen already is, or if the sender has stopped
+ * waiting; else parks the message (PARKED) until a store of @gen or later
+ * succeeds, or a failed store that covered it answers with its error.
  *
  * Context: process context.
  */
@@ -351,17 +448,46 @@ void todo_store_wait(struct todo_store *st, struct todo_msg *msg, u64 gen)
 
 	msg->gen = gen;
 	spin_lock(&st->lock);
-	now = st->durable_gen >= gen;
-	if (!now)
+	now = st->durable_gen >= gen || READ_ONCE(msg->abandoned);
+	if (!now) {
+		msg->state = TODO_MSG_PARKED;
 		list_add_tail(&msg->node, &st->waiters);
-	spin_unlock(&st->lock);
-	if (now) {
-		msg->err = 0;
-		complete(&msg->done);
-		todo_msg_put(msg);
 	}
+	spin_unlock(&st->lock);
+	if (now)
+		todo_msg_finish(msg, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_wait);
+
+/**
+ * todo_store_cancel() - Withdraw a SYNC message parked on a store.
+ * @st: the list's store state.
+ * @msg: a message whose sender stopped waiting, with &todo_msg.abandoned
+ *	already set.
+ *
+ * A PARKED message is unlinked and answered with -ECANCELED; in any other
+ * state it is left to its owner (see &enum todo_msg_state), and, having
+ * @abandoned set, is never parked later.
+ *
+ * Context: any context that may take a spinlock.
+ * Return: true if the message was withdrawn here.
+ */
+bool todo_store_cancel(struct todo_store *st, struct todo_msg *msg)
+{
+	bool parked;
+
+	spin_lock(&st->lock);
+	parked = msg->state == TODO_MSG_PARKED;
+	if (parked) {
+		list_del_init(&msg->node);
+		msg->state = TODO_MSG_TAKEN;
+	}
+	spin_unlock(&st->lock);
+	if (parked)
+		todo_msg_finish(msg, -ECANCELED);
+	return parked;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_store_cancel);
 
 /**
  * todo_store_write() - Write the pending snapshot; the work function's job.
@@ -387,6 +513,8 @@ void todo_store_write(struct todo_store *st)
 	if (!buf)
 		return;
 
+	if (todo_param(&todo_store_delay_ms))
+		msleep(todo_param(&todo_store_delay_ms));
 	err = todo_storage_write(st->key, buf, len);
 	kvfree(buf);
 
@@ -401,6 +529,8 @@ void todo_store_write(struct todo_store *st)
 	if (!st->buf)
 		st->busy = false;
 	spin_unlock(&st->lock);
+	if (!err && !todo_db_exists(st->key))
+		todo_db_index_add(st->key, NULL);	/* else retried next store */
 	if (err) {
 		char name[TODO_FILE_NAME_MAX];
 
@@ -444,6 +574,18 @@ int todo_db_init(void)
 	err = todo_storage_init(db_dir);
 	if (err)
 		return err;
+	err = rhashtable_init(&todo_db_files, &todo_db_file_params);
+	if (err) {
+		todo_storage_exit();
+		return err;
+	}
+	todo_db_indexed = true;
+	err = todo_storage_for_each(todo_db_index_add, NULL);
+	if (err) {
+		pr_err("cannot read db_dir %s: error %d\n", db_dir, err);
+		todo_db_exit();
+		return err;
+	}
 	todo_db_wq = kcalloc(db_workers, sizeof(*todo_db_wq), GFP_KERNEL);
 	if (!todo_db_wq)
 		goto nomem;
@@ -459,6 +601,11 @@ nomem:
 	return -ENOMEM;
 }
 
+static void todo_db_free_file(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
 /**
  * todo_db_exit() - Finish every queued load and store, stop the workers.
  *
@@ -466,6 +613,8 @@ nomem:
  */
 void todo_db_exit(void)
 {
+	struct todo_db_owner *o;
+	unsigned long owner;
 	unsigned int i;
 
 	for (i = 0; todo_db_wq && i < db_workers; i++)
@@ -473,5 +622,12 @@ void todo_db_exit(void)
 			destroy_workqueue(todo_db_wq[i]);
 	kfree(todo_db_wq);
 	todo_db_wq = NULL;
+	if (todo_db_indexed)
+		rhashtable_free_and_destroy(&todo_db_files, todo_db_free_file,
+					    NULL);
+	todo_db_indexed = false;
+	xa_for_each(&todo_db_owners, owner, o)
+		kfree(o);
+	xa_destroy(&todo_db_owners);
 	todo_storage_exit();
 }

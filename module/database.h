@@ -55,7 +55,9 @@ int todo_db_init(void);
 void todo_db_exit(void);
 unsigned int todo_db_worker_of(const struct todo_key *key);
 int todo_db_load(const struct todo_key *key, struct todo_list *list);
-int todo_db_exists(const struct todo_key *key);
+bool todo_db_exists(const struct todo_key *key);
+unsigned int todo_db_count(u32 owner);
+int todo_db_remove(const struct todo_key *key);
 int todo_db_stored(u32 owner,
 		   int (*each)(const struct todo_key *key, void *arg),
 		   void *arg);
@@ -67,6 +69,7 @@ int todo_store_error(struct todo_store *st);
 void todo_store_submit(struct todo_store *st, void *buf, size_t len,
 		       u64 gen);
 void todo_store_wait(struct todo_store *st, struct todo_msg *msg, u64 gen);
+bool todo_store_cancel(struct todo_store *st, struct todo_msg *msg);
 void todo_store_write(struct todo_store *st);
 void todo_store_flush(struct todo_store *st, int err);
 

@@ -11,17 +11,60 @@
  *
  * Every operation either succeeds completely or leaves the list exactly as
  * it was: all validation and allocation happen before the first change.
+ *
+ * The list also keeps the size of its encoding (codec.c) up to date, so
+ * that a change that would make it too large to store is refused here,
+ * while the client can still be told, rather than by a later store.
  */
 #include <kunit/visibility.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 
+#include "codec.h"
 #include "date.h"
 #include "list.h"
 #include "title.h"
+
+/* Bytes an entry with a @title_len-byte title takes in the encoding. */
+#define TODO_ENTRY_BYTES(title_len)	(TODO_CODEC_ENTRY_SIZE + (title_len))
+
+#define TODO_LIST_TOO_BIG	"list would exceed the " \
+	__stringify(TODO_CODEC_MAX_MIB) " MiB file size limit"
+
+/* Fail with @err, telling the caller why if it asked (@why not NULL). */
+static int todo_list_fail(const char **why, int err, const char *reason)
+{
+	if (why)
+		*why = reason;
+	return err;
+}
+
+static int todo_list_check_title(const struct todo_list *list,
+				 const char *title, size_t title_len,
+				 const char **why)
+{
+	switch (todo_title_check(title, title_len, list->max_title_len)) {
+	case 0:
+		return 0;
+	case -EMSGSIZE:
+		return todo_list_fail(why, -EMSGSIZE,
+				      "title is longer than max_title_len");
+	default:
+		return todo_list_fail(why, -EINVAL,
+				      "title is empty or not valid text");
+	}
+}
+
+/* Would the encoding grow past the limit if it grew by @more bytes? */
+static bool todo_list_too_big(const struct todo_list *list, size_t more)
+{
+	return more > list->max_bytes || list->bytes > list->max_bytes - more;
+}
 
 static struct todo_entry *todo_entry_alloc(u32 id, u32 date,
 					   const char *title, size_t len)
@@ -55,17 +98,22 @@ static bool todo_entry_less(struct rb_node *a, const struct rb_node *b)
  * @list: the list to initialise.
  * @max_entries: most entries the list may hold.
  * @max_title_len: longest title accepted, in bytes.
+ * @max_bytes: largest encoding of the list allowed, in bytes;
+ *	%TODO_CODEC_MAX_SIZE (the most that can be stored) or less.
  *
  * Context: any.
  */
-void todo_list_init(struct todo_list *list, u32 max_entries, u32 max_title_len)
+void todo_list_init(struct todo_list *list, u32 max_entries, u32 max_title_len,
+		    size_t max_bytes)
 {
 	xa_init(&list->by_id);
 	list->by_date = RB_ROOT;
 	list->next_id = 1;
 	list->size = 0;
+	list->bytes = TODO_CODEC_MIN_SIZE;
 	list->max_entries = max_entries;
 	list->max_title_len = min_t(u32, max_title_len, TODO_TITLE_LEN_CAP);
+	list->max_bytes = min_t(size_t, max_bytes, TODO_CODEC_MAX_SIZE);
 	list->steps = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_list_init);
@@ -74,18 +122,21 @@ EXPORT_SYMBOL_IF_KUNIT(todo_list_init);
  * todo_list_destroy() - Free every entry of a list.
  * @list: the list; it is empty (and reusable) afterwards.
  *
- * Context: process context.
+ * Context: process context; may sleep (a list may hold millions of entries).
  */
 void todo_list_destroy(struct todo_list *list)
 {
 	struct todo_entry *e;
 	unsigned long id;
 
-	xa_for_each(&list->by_id, id, e)
+	xa_for_each(&list->by_id, id, e) {
 		kfree(e);
+		cond_resched();
+	}
 	xa_destroy(&list->by_id);
 	list->by_date = RB_ROOT;
 	list->size = 0;
+	list->bytes = TODO_CODEC_MIN_SIZE;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_list_destroy);
 
@@ -94,29 +145,35 @@ EXPORT_SYMBOL_IF_KUNIT(todo_list_destroy);
  * before the list changes.
  */
 static int todo_list_link(struct todo_list *list, u32 id, u32 date,
-			  const char *title, size_t title_len)
+			  const char *title, size_t title_len, const char **why)
 {
 	struct todo_entry *e;
 	int err;
 
 	if (!todo_date_valid(date))
-		return -EINVAL;
-	err = todo_title_check(title, title_len, list->max_title_len);
+		return todo_list_fail(why, -EINVAL, "invalid date");
+	err = todo_list_check_title(list, title, title_len, why);
 	if (err)
 		return err;
 	if (list->size >= list->max_entries)
-		return -EFBIG;
+		return todo_list_fail(why, -EFBIG,
+				      "list is full (max_entries)");
+	if (todo_list_too_big(list, TODO_ENTRY_BYTES(title_len)))
+		return todo_list_fail(why, -EFBIG, TODO_LIST_TOO_BIG);
 
 	e = todo_entry_alloc(id, date, title, title_len);
 	if (!e)
-		return -ENOMEM;
+		return todo_list_fail(why, -ENOMEM, "out of memory");
 	err = xa_insert(&list->by_id, id, e, GFP_KERNEL);
 	if (err) {
 		kfree(e);
-		return err == -EBUSY ? -EEXIST : err;
+		if (err == -EBUSY)
+			return todo_list_fail(why, -EEXIST, "id in use");
+		return todo_list_fail(why, err, "out of memory");
 	}
 	rb_add(&e->date_node, &list->by_date, todo_entry_less);
 	list->size++;
+	list->bytes += TODO_ENTRY_BYTES(title_len);
 	return 0;
 }
 
@@ -127,22 +184,30 @@ static int todo_list_link(struct todo_list *list, u32 id, u32 date,
  * @title: the entry's title; need not be NUL-terminated.
  * @title_len: length of @title in bytes.
  * @id: on success, the new entry's id.
+ * @why: if not NULL, set on failure to a constant string saying why, for
+ *	the client (two failures share -EFBIG, for instance).
  *
  * On failure the list is unchanged and no id is consumed.
  *
  * Context: process context; may sleep to allocate.
  * Return: 0 on success; -EINVAL for an invalid date or title; -EMSGSIZE for
- * a title longer than the list's limit; -EFBIG if the list is full;
- * -EOVERFLOW if the list has used up every id; -ENOMEM on allocation failure.
+ * a title longer than the list's limit; -EFBIG if the list is full, or if
+ * its encoding would grow past its max_bytes; -EOVERFLOW if the list has
+ * used up every id; -ENOMEM on allocation failure.
  */
 int todo_list_add(struct todo_list *list, u32 date, const char *title,
-		  size_t title_len, u32 *id)
+		  size_t title_len, u32 *id, const char **why)
 {
 	int err;
 
-	if (list->next_id == 0)
-		return todo_date_valid(date) ? -EOVERFLOW : -EINVAL;
-	err = todo_list_link(list, list->next_id, date, title, title_len);
+	if (list->next_id == 0) {
+		if (!todo_date_valid(date))
+			return todo_list_fail(why, -EINVAL, "invalid date");
+		return todo_list_fail(why, -EOVERFLOW,
+				      "list has used up every id");
+	}
+	err = todo_list_link(list, list->next_id, date, title, title_len,
+			     why);
 	if (err)
 		return err;
 	*id = list->next_id++;
@@ -171,7 +236,7 @@ int todo_list_insert(struct todo_list *list, u32 id, u32 date,
 {
 	if (!id || (list->next_id && id >= list->next_id))
 		return -EINVAL;
-	return todo_list_link(list, id, date, title, title_len);
+	return todo_list_link(list, id, date, title, title_len, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_list_insert);
 
@@ -182,16 +247,18 @@ EXPORT_SYMBOL_IF_KUNIT(todo_list_insert);
  * @date: the new date, or NULL to keep the old one.
  * @title: the new title, or NULL to keep the old one.
  * @title_len: length of @title in bytes (ignored if @title is NULL).
+ * @why: if not NULL, set on failure to a constant string saying why.
  *
  * The entry keeps its id.  On failure the list is unchanged.
  *
  * Context: process context; may sleep to allocate.
  * Return: 0 on success; -EINVAL for an invalid date or title; -EMSGSIZE for
- * a title longer than the list's limit; -ENOENT if no entry has @id;
- * -ENOMEM on allocation failure.
+ * a title longer than the list's limit; -EFBIG if the longer title would
+ * make the list's encoding grow past its max_bytes; -ENOENT if no entry has
+ * @id; -ENOMEM on allocation failure.
  */
 int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
-		     const char *title, size_t title_len)
+		     const char *title, size_t title_len, const char **why)
 {
 	struct todo_entry *old, *new;
 	void *cur;
@@ -199,16 +266,19 @@ int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
 	int err;
 
 	if (date && !todo_date_valid(*date))
-		return -EINVAL;
+		return todo_list_fail(why, -EINVAL, "invalid date");
 	if (title) {
-		err = todo_title_check(title, title_len, list->max_title_len);
+		err = todo_list_check_title(list, title, title_len, why);
 		if (err)
 			return err;
 	}
 	old = xa_load(&list->by_id, id);
 	if (!old)
-		return -ENOENT;
+		return todo_list_fail(why, -ENOENT, "entry id not found");
 	new_date = date ? *date : old->date;
+	if (title && title_len > old->title_len &&
+	    todo_list_too_big(list, title_len - old->title_len))
+		return todo_list_fail(why, -EFBIG, TODO_LIST_TOO_BIG);
 
 	if (!title) {
 		if (new_date != old->date) {
@@ -222,15 +292,16 @@ int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
 
 	new = todo_entry_alloc(id, new_date, title, title_len);
 	if (!new)
-		return -ENOMEM;
+		return todo_list_fail(why, -ENOMEM, "out of memory");
 	/* Replacing a present index allocates nothing, but check anyway. */
 	cur = xa_store(&list->by_id, id, new, GFP_KERNEL);
 	if (xa_is_err(cur)) {
 		kfree(new);
-		return xa_err(cur);
+		return todo_list_fail(why, xa_err(cur), "out of memory");
 	}
 	rb_erase(&old->date_node, &list->by_date);
 	rb_add(&new->date_node, &list->by_date, todo_entry_less);
+	list->bytes = list->bytes - old->title_len + title_len;
 	kfree(old);
 	return 0;
 }
@@ -255,6 +326,7 @@ int todo_list_delete(struct todo_list *list, u32 id)
 		return -ENOENT;
 	rb_erase(&e->date_node, &list->by_date);
 	list->size--;
+	list->bytes -= TODO_ENTRY_BYTES(e->title_len);
 	kfree(e);
 	return 0;
 }

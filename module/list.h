@@ -36,8 +36,11 @@ struct todo_entry {
  * @by_date: every entry, ordered by (date, id), for queries by date.
  * @next_id: id of the next entry added; starts at 1, only grows.
  * @size: number of entries.
+ * @bytes: size of the list's encoding (todo_codec_size()), kept up to date
+ *	by every change.
  * @max_entries: an add that would make @size exceed this fails.
  * @max_title_len: titles longer than this many bytes are refused.
+ * @max_bytes: a change that would make @bytes exceed this fails.
  * @steps: index nodes visited by lookups; lets tests prove lookups do not
  *	scan the list.  Statistics only.
  *
@@ -50,20 +53,22 @@ struct todo_list {
 	struct rb_root by_date;
 	u32 next_id;
 	u32 size;
+	size_t bytes;
 	u32 max_entries;
 	u32 max_title_len;
+	size_t max_bytes;
 	unsigned long steps;
 };
 
 void todo_list_init(struct todo_list *list, u32 max_entries,
-		    u32 max_title_len);
+		    u32 max_title_len, size_t max_bytes);
 void todo_list_destroy(struct todo_list *list);
 int todo_list_add(struct todo_list *list, u32 date, const char *title,
-		  size_t title_len, u32 *id);
+		  size_t title_len, u32 *id, const char **why);
 int todo_list_insert(struct todo_list *list, u32 id, u32 date,
 		     const char *title, size_t title_len);
 int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
-		     const char *title, size_t title_len);
+		     const char *title, size_t title_len, const char **why);
 int todo_list_delete(struct todo_list *list, u32 id);
 struct todo_entry *todo_list_find(struct todo_list *list, u32 id);
 struct todo_entry *todo_list_next(struct todo_list *list, u32 after_id);

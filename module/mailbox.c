@@ -8,7 +8,7 @@
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/export.h>
-#include <linux/kthread.h>
+#include <linux/kernel.h>
 #include <linux/sched/signal.h>
 
 #include "mailbox.h"
@@ -37,11 +37,17 @@ EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_init);
 /* Queue @msg if there is room.  Called with mb->lock held. */
 static int todo_mailbox_try(struct todo_mailbox *mb, struct todo_msg *msg)
 {
+	/* A message is in one place at a time; it may be sent again. */
+	if (WARN_ON_ONCE(msg->state != TODO_MSG_NEW &&
+			 msg->state != TODO_MSG_DONE))
+		return -EBUSY;
 	if (mb->closed)
 		return mb->close_err;
 	if (mb->len >= mb->max)
 		return -EAGAIN;
-	refcount_inc(&msg->ref);
+	reinit_completion(&msg->done);
+	refcount_inc(&msg->ref);	/* the in-flight reference */
+	msg->state = TODO_MSG_QUEUED;
 	list_add_tail(&msg->node, &mb->queue);
 	mb->len++;
 	return 0;
@@ -94,7 +100,13 @@ out:
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_send);
 
-static struct todo_msg *todo_mailbox_pop(struct todo_mailbox *mb)
+/*
+ * Take the oldest message (QUEUED -> TAKEN); the caller owns its in-flight
+ * reference.  Return: the message; NULL if the mailbox is empty, with
+ * *@closed telling whether it is also closed (and so stays empty).
+ */
+static struct todo_msg *todo_mailbox_pop(struct todo_mailbox *mb,
+					 bool *closed)
 {
 	struct todo_msg *msg;
 
@@ -102,8 +114,10 @@ static struct todo_msg *todo_mailbox_pop(struct todo_mailbox *mb)
 	msg = list_first_entry_or_null(&mb->queue, struct todo_msg, node);
 	if (msg) {
 		list_del_init(&msg->node);
+		msg->state = TODO_MSG_TAKEN;
 		mb->len--;
 	}
+	*closed = mb->closed;
 	spin_unlock(&mb->lock);
 	if (msg)
 		wake_up(&mb->room);
@@ -116,27 +130,33 @@ static struct todo_msg *todo_mailbox_pop(struct todo_mailbox *mb)
  * @timeout: the most jiffies to wait for a message; MAX_SCHEDULE_TIMEOUT
  *	to wait for ever, 0 not to wait.
  *
- * The caller (the server's kthread) owns the returned message's mailbox
- * reference.  The wait is TASK_IDLE: an idle server neither counts as load
- * nor looks like a hung task.
+ * The caller (the server's kthread) owns the returned message's in-flight
+ * reference.  A closed mailbox still hands out what was queued before it
+ * closed, so no message a sender was told is queued is dropped.  The wait
+ * is TASK_IDLE: an idle server neither counts as load nor looks like a
+ * hung task.
  *
  * Context: the server's kthread; sleeps.
- * Return: the message; NULL once kthread_should_stop() is true and the
- * mailbox is empty; ERR_PTR(-ETIMEDOUT) if @timeout passed without one.
+ * Return: the message; NULL once the mailbox is closed and empty;
+ * ERR_PTR(-ETIMEDOUT) if @timeout passed without one.
  */
 struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb, long timeout)
 {
 	struct todo_msg *msg;
+	bool closed;
 
+	might_sleep();
 	for (;;) {
-		msg = todo_mailbox_pop(mb);
-		if (msg || kthread_should_stop())
+		msg = todo_mailbox_pop(mb, &closed);
+		if (msg)
 			return msg;
+		if (closed)
+			return NULL;
 		if (!timeout)
 			return ERR_PTR(-ETIMEDOUT);
 		timeout = wait_event_idle_timeout(mb->mail,
 						  READ_ONCE(mb->len) ||
-						  kthread_should_stop(),
+						  READ_ONCE(mb->closed),
 						  timeout);
 	}
 }
@@ -147,57 +167,75 @@ EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_receive);
  * @mb: the mailbox.
  * @msg: a message sent to @mb.
  *
- * Used by a caller that stops waiting: a message still queued is removed
- * and its mailbox reference dropped, so it is never handled.
+ * Used by a caller that stops waiting: a message still QUEUED in @mb is
+ * removed and answered with -ECANCELED, so it is never handled.  A message
+ * in any other state is left alone: whoever owns it answers it.
  *
  * Context: any context that may take a spinlock.
- * Return: true if the message was withdrawn, false if the server already
- * took it (it will be handled, and its reply ignored).
+ * Return: true if the message was withdrawn, false if it was not queued
+ * here (the server took it, or it was never sent).
  */
 bool todo_mailbox_cancel(struct todo_mailbox *mb, struct todo_msg *msg)
 {
 	bool queued;
 
 	spin_lock(&mb->lock);
-	queued = !list_empty(&msg->node);
+	queued = msg->state == TODO_MSG_QUEUED;
 	if (queued) {
 		list_del_init(&msg->node);
+		msg->state = TODO_MSG_TAKEN;
 		mb->len--;
 	}
 	spin_unlock(&mb->lock);
 	if (queued) {
 		wake_up(&mb->room);
-		todo_msg_put(msg);
+		todo_msg_finish(msg, -ECANCELED);
 	}
 	return queued;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_cancel);
 
 /**
- * todo_mailbox_close() - Refuse new messages and fail the queued ones.
+ * todo_mailbox_close() - Refuse new messages; keep the queued ones.
  * @mb: the mailbox.
- * @err: the error queued messages complete with and later senders get.
+ * @err: the error later senders get, and callers waiting for room.
  *
- * Context: process context.
+ * Messages already queued stay for the server, which receives them before
+ * todo_mailbox_receive() reports the mailbox closed: a cast acknowledged
+ * to its sender is applied, not dropped.
+ *
+ * Context: any context that may take a spinlock.
  */
 void todo_mailbox_close(struct todo_mailbox *mb, int err)
 {
-	struct todo_msg *msg;
-
 	spin_lock(&mb->lock);
 	mb->closed = true;
 	mb->close_err = err;
 	spin_unlock(&mb->lock);
 	wake_up_all(&mb->room);
-
-	/* One at a time under the lock, so a racing cancel stays correct. */
-	while ((msg = todo_mailbox_pop(mb))) {
-		msg->err = err;
-		complete(&msg->done);
-		todo_msg_put(msg);
-	}
+	wake_up_all(&mb->mail);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_close);
+
+/**
+ * todo_mailbox_abort() - Fail every queued message.
+ * @mb: a closed mailbox whose server will not receive any more.
+ *
+ * For a server whose thread never ran, or has ended: what is left queued
+ * completes with the mailbox's close error.
+ *
+ * Context: any context that may free memory.
+ */
+void todo_mailbox_abort(struct todo_mailbox *mb)
+{
+	struct todo_msg *msg;
+	bool closed;
+
+	/* One at a time under the lock, so a racing cancel stays correct. */
+	while ((msg = todo_mailbox_pop(mb, &closed)))
+		todo_msg_finish(msg, mb->close_err);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_abort);
 
 /**
  * todo_mailbox_len() - Messages waiting, for statistics.

@@ -18,6 +18,7 @@ struct todo_msg;
  * @len: number of messages in @queue.
  * @max: bound on @len: a cast beyond it fails, a call waits for room.
  * @closed: no message is accepted any more; set when the server stops.
+ *	Messages queued before stay and are handled.
  * @close_err: what senders get once @closed is set.
  * @mail: the server sleeps here until a message arrives.
  * @room: callers sleep here until @len drops below @max or @closed.
@@ -42,6 +43,7 @@ int todo_mailbox_send(struct todo_mailbox *mb, struct todo_msg *msg,
 struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb, long timeout);
 bool todo_mailbox_cancel(struct todo_mailbox *mb, struct todo_msg *msg);
 void todo_mailbox_close(struct todo_mailbox *mb, int err);
+void todo_mailbox_abort(struct todo_mailbox *mb);
 unsigned int todo_mailbox_len(struct todo_mailbox *mb);
 
 #endif /* _TODO_MAILBOX_H */

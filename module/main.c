@@ -7,6 +7,8 @@
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/todo.h>
+#include <net/genetlink.h>
 
 #include "cache.h"
 #include "database.h"
@@ -55,3 +57,4 @@ module_exit(todo_exit);
 
 MODULE_DESCRIPTION("Concurrent to-do lists: one kernel thread per list");
 MODULE_LICENSE("GPL");
+MODULE_ALIAS_GENL_FAMILY(TODO_FAMILY_NAME);

@@ -63,6 +63,26 @@ void todo_msg_put(struct todo_msg *msg)
 EXPORT_SYMBOL_IF_KUNIT(todo_msg_put);
 
 /**
+ * todo_msg_finish() - Answer a message and drop its in-flight reference.
+ * @msg: a message TAKEN, or just unlinked from its queue by the owner of
+ *	that queue.
+ * @err: the answer, 0 or a negative errno.
+ *
+ * Reply fields other than &todo_msg.err are written before.  After this
+ * the caller must not touch @msg.
+ *
+ * Context: any context that may free memory.
+ */
+void todo_msg_finish(struct todo_msg *msg, int err)
+{
+	msg->err = err;
+	WRITE_ONCE(msg->state, TODO_MSG_DONE);
+	complete(&msg->done);
+	todo_msg_put(msg);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_msg_finish);
+
+/**
  * todo_copy_next() - Walk the entry copies of a READ reply.
  * @msg: a message whose READ reply has completed.
  * @prev: the previous copy, or NULL for the first.

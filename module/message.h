@@ -10,6 +10,8 @@
 #include <linux/refcount.h>
 #include <linux/types.h>
 
+struct todo_store;
+
 /**
  * enum todo_op - What a message asks of a list server.
  * @TODO_OP_PING: nothing; answers once every earlier message is handled.
@@ -52,18 +54,53 @@ struct todo_copy {
 };
 
 /**
+ * enum todo_msg_state - Where a message is, and so who owns it.
+ * @TODO_MSG_NEW: not sent; only the sender holds it.
+ * @TODO_MSG_QUEUED: in a mailbox, linked by &todo_msg.node; the mailbox
+ *	owns the in-flight reference.  Entered and left under the mailbox's
+ *	lock only.
+ * @TODO_MSG_TAKEN: taken by the list server, which owns the in-flight
+ *	reference and handles it.  Entered under the mailbox's lock; only the
+ *	server's thread moves it on.
+ * @TODO_MSG_PARKED: a SYNC waiting for a store, linked by &todo_msg.node
+ *	on &todo_store.waiters; the store owns the in-flight reference.
+ *	Entered and left under the store's lock only.
+ * @TODO_MSG_DONE: answered or withdrawn; reply fields are final.  Nobody
+ *	but the sender holds it any more.
+ *
+ * The rule: @node is used by one queue at a time, and the state changes
+ * only under the lock of the queue the message enters or leaves (or, from
+ * TAKEN, by the server's thread).  A sender that stops waiting reads the
+ * state under each lock in turn (todo_mailbox_cancel(), then
+ * todo_store_cancel()), so it withdraws the message from wherever it
+ * waits, or leaves it to the one that owns it.
+ */
+enum todo_msg_state {
+	TODO_MSG_NEW,
+	TODO_MSG_QUEUED,
+	TODO_MSG_TAKEN,
+	TODO_MSG_PARKED,
+	TODO_MSG_DONE,
+};
+
+/**
  * struct todo_msg - A message in a list server's mailbox.
- * @node: link in &todo_mailbox.queue; under the mailbox lock.
- * @ref: one reference for the sender, one while the message is queued or
- *	being handled.  Whoever drops the last one frees the message, so a
- *	caller that gives up waiting never leaves the server writing into
- *	freed memory.
- * @done: completed by the server once the reply fields are written.
+ * @node: link in &todo_mailbox.queue (QUEUED) or &todo_store.waiters
+ *	(PARKED); see &enum todo_msg_state.
+ * @state: see &enum todo_msg_state.
+ * @abandoned: the sender stopped waiting; a message TAKEN then is answered
+ *	instead of PARKED.  Set before the sender takes the store's lock.
+ * @ref: one reference for the sender, and one in-flight reference from
+ *	QUEUED until DONE, owned as &enum todo_msg_state says.  Whoever drops
+ *	the last one frees the message, so a caller that gives up waiting
+ *	never leaves the server writing into freed memory.
+ * @done: completed once the reply fields are written (state DONE).
  * @op: the request.
  * @cast: the sender does not wait; a failure is only counted.
  * @has_date: @date is given (ADD always; UPDATE, READ optionally).
  * @has_title: @title is given (ADD always; UPDATE optionally).
  * @err: reply: 0 or a negative errno.
+ * @why: reply: what went wrong, a string constant, or NULL.
  * @store_err: reply (calls): the error of the list's last store, 0 if it
  *	succeeded or none was tried.
  * @id: request: entry id (UPDATE, DELETE); reply: new id (ADD).
@@ -83,6 +120,8 @@ struct todo_copy {
  */
 struct todo_msg {
 	struct list_head node;
+	enum todo_msg_state state;
+	bool abandoned;
 	refcount_t ref;
 	struct completion done;
 	enum todo_op op;
@@ -90,6 +129,7 @@ struct todo_msg {
 	bool has_date;
 	bool has_title;
 	int err;
+	const char *why;
 	int store_err;
 	u32 id;
 	u32 date;
@@ -106,6 +146,7 @@ struct todo_msg {
 struct todo_msg *todo_msg_alloc(enum todo_op op, const char *title,
 				size_t title_len);
 void todo_msg_put(struct todo_msg *msg);
+void todo_msg_finish(struct todo_msg *msg, int err);
 struct todo_copy *todo_copy_next(const struct todo_msg *msg,
 				 const struct todo_copy *prev);
 

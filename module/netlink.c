@@ -78,6 +78,11 @@ static const struct nla_policy todo_sync_policy[TODO_A_MAX + 1] = {
 	[TODO_A_OWNER] = { .type = NLA_U32 },
 };
 
+static const struct nla_policy todo_drop_policy[TODO_A_MAX + 1] = {
+	[TODO_A_LIST] = { .type = NLA_STRING, .len = TODO_NAME_MAX },
+	[TODO_A_OWNER] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy todo_lists_policy[TODO_A_MAX + 1] = {
 	[TODO_A_OWNER] = { .type = NLA_U32 },
 };
@@ -200,6 +205,9 @@ static int todo_nl_err(struct netlink_ext_ack *extack, int err)
 	case -ETIMEDOUT:
 		NL_SET_ERR_MSG(extack, "list server did not answer in time");
 		break;
+	case -EINTR:
+		NL_SET_ERR_MSG(extack, "interrupted");
+		break;
 	case -EDQUOT:
 		NL_SET_ERR_MSG(extack,
 			       "too many lists for this user (max_lists_per_user)");
@@ -261,9 +269,15 @@ static int todo_nl_send(struct todo_server *s, struct todo_msg *msg,
 
 	if (info->attrs[TODO_A_CAST])
 		return todo_nl_err(info->extack, todo_server_cast(s, msg));
-	err = todo_nl_err(info->extack, todo_server_call(s, msg));
+	err = todo_server_call(s, msg);
 	if (!err)
 		todo_nl_warn(info->extack, msg);
+	else if (msg->why && err == msg->err &&
+		 READ_ONCE(msg->state) == TODO_MSG_DONE)
+		/* The server's own answer, described where it was found. */
+		info->extack->_msg = msg->why;	/* a string constant */
+	else
+		todo_nl_err(info->extack, err);
 	return err;
 }
 
@@ -648,20 +662,13 @@ static int todo_nl_delete(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* A SYNC call to one server; a disk error is explained. */
-static int todo_nl_sync_one(struct todo_server *s,
-			    struct netlink_ext_ack *extack)
+/* Explain the answer to a SYNC; a disk error is named as one. */
+static int todo_nl_sync_err(struct netlink_ext_ack *extack, int err)
 {
-	struct todo_msg *msg;
-	int err;
-
-	msg = todo_msg_alloc(TODO_OP_SYNC, NULL, 0);
-	if (!msg)
-		return -ENOMEM;
-	err = todo_server_call(s, msg);
-	todo_msg_put(msg);
 	switch (err) {
 	case 0:
+	case -ENOMEM:
+	case -EINTR:
 	case -ETIMEDOUT:
 	case -ESHUTDOWN:
 	case -EUCLEAN:
@@ -672,6 +679,45 @@ static int todo_nl_sync_one(struct todo_server *s,
 			       "storing the list failed; it is kept in memory");
 		return err;
 	}
+}
+
+/*
+ * SYNC @n servers: send each a SYNC, then wait for the answers, all within
+ * one call_timeout_ms, so the handler waits once whatever the number of
+ * lists, and their stores run in parallel.  Return: 0 or the first error.
+ */
+static int todo_nl_sync_all(struct todo_server **all, int n,
+			    struct netlink_ext_ack *extack)
+{
+	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
+	struct todo_msg **msgs;
+	int i, err = 0, e;
+
+	msgs = kvcalloc(n, sizeof(*msgs), GFP_KERNEL);
+	if (!msgs)
+		return -ENOMEM;
+	for (i = 0; i < n && !err; i++) {
+		msgs[i] = todo_msg_alloc(TODO_OP_SYNC, NULL, 0);
+		if (!msgs[i])
+			err = -ENOMEM;
+		else
+			err = todo_server_send(all[i], msgs[i], &timeout);
+		if (err) {
+			todo_msg_put(msgs[i]);
+			msgs[i] = NULL;
+		}
+	}
+	/* Wait for every message sent, even after an error: none is left. */
+	for (i = 0; i < n; i++) {
+		if (!msgs[i])
+			continue;
+		e = todo_server_wait(all[i], msgs[i], &timeout);
+		if (!err)
+			err = e;
+		todo_msg_put(msgs[i]);
+	}
+	kvfree(msgs);
+	return todo_nl_sync_err(extack, err);
 }
 
 static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
@@ -687,7 +733,7 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 		s = todo_nl_server(&key, info->extack);
 		if (IS_ERR(s))
 			return PTR_ERR(s);
-		err = todo_nl_sync_one(s, info->extack);
+		err = todo_nl_sync_all(&s, 1, info->extack);
 		todo_server_put(s);
 		return err;
 	}
@@ -697,15 +743,39 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	n = todo_cache_grab(key.owner, &all);
 	if (n < 0)
-		return n;
-	err = 0;
-	for (i = 0; i < n; i++) {
-		if (!err)
-			err = todo_nl_sync_one(all[i], info->extack);
+		return todo_nl_err(info->extack, n);
+	err = n ? todo_nl_sync_all(all, n, info->extack) : 0;
+	for (i = 0; i < n; i++)
 		todo_server_put(all[i]);
-	}
 	kvfree(all);
 	return err;
+}
+
+/* Delete a whole list; answered with an ack only. */
+static int todo_nl_drop(struct sk_buff *skb, struct genl_info *info)
+{
+	struct todo_key key;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, TODO_A_LIST))
+		return -EINVAL;
+	err = todo_nl_key(skb, info->attrs, info->extack, &key);
+	if (err)
+		return err;
+	err = todo_cache_drop(&key);
+	switch (err) {
+	case 0:
+	case -ENOMEM:
+		return err;
+	case -ESRCH:
+	case -EINTR:
+	case -ETIMEDOUT:
+		return todo_nl_err(info->extack, err);
+	default:
+		NL_SET_ERR_MSG(info->extack,
+			       "removing the list's file failed; the list is still stored");
+		return err;
+	}
 }
 
 /**
@@ -849,6 +919,12 @@ static const struct genl_ops todo_ops[] = {
 		.cmd = TODO_CMD_SYNC,
 		.doit = todo_nl_sync,
 		.policy = todo_sync_policy,
+		.maxattr = TODO_A_MAX,
+	},
+	{
+		.cmd = TODO_CMD_DROP,
+		.doit = todo_nl_drop,
+		.policy = todo_drop_policy,
 		.maxattr = TODO_A_MAX,
 	},
 };

@@ -92,3 +92,10 @@ module_param_cb(load_delay_ms, &todo_uint_param_ops, &todo_load_delay_ms,
 		0644);
 MODULE_PARM_DESC(load_delay_ms,
 		 "Testing aid: delay every list load by this many ms (0..60000, default 0)");
+
+struct todo_uint_param todo_store_delay_ms = { 0, 0, 60000 };
+EXPORT_SYMBOL_IF_KUNIT(todo_store_delay_ms);
+module_param_cb(store_delay_ms, &todo_uint_param_ops, &todo_store_delay_ms,
+		0644);
+MODULE_PARM_DESC(store_delay_ms,
+		 "Testing aid: delay every list store by this many ms (0..60000, default 0)");

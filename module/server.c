@@ -26,6 +26,9 @@
 #include "params.h"
 #include "server.h"
 
+/* Numbers the servers' threads. */
+static atomic64_t todo_server_seq = ATOMIC64_INIT(0);
+
 /* Copy the entries a READ asks for into a buffer the message owns. */
 static int todo_server_read(struct todo_server *s, struct todo_msg *msg)
 {
@@ -80,6 +83,7 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 {
 	int err = 0;
 
+	msg->why = NULL;
 	if (s->broken && msg->op != TODO_OP_HOLD) {
 		err = s->broken;
 		goto reply;
@@ -90,13 +94,13 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 		break;
 	case TODO_OP_ADD:
 		err = todo_list_add(&s->list, msg->date, msg->title,
-				    msg->title_len, &msg->id);
+				    msg->title_len, &msg->id, &msg->why);
 		break;
 	case TODO_OP_UPDATE:
 		err = todo_list_update(&s->list, msg->id,
 				       msg->has_date ? &msg->date : NULL,
 				       msg->has_title ? msg->title : NULL,
-				       msg->title_len);
+				       msg->title_len, &msg->why);
 		break;
 	case TODO_OP_DELETE:
 		err = todo_list_delete(&s->list, msg->id);
@@ -117,15 +121,13 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 		     msg->op == TODO_OP_DELETE))
 		s->gen++;
 reply:
-	msg->err = err;
 	if (!msg->cast)
 		msg->store_err = todo_store_error(&s->store);
 	if (msg->cast && err)
 		atomic64_inc(&s->casts_failed);
 	WRITE_ONCE(s->entries, todo_list_size(&s->list));
 	WRITE_ONCE(s->next_id, s->list.next_id);
-	complete(&msg->done);
-	todo_msg_put(msg);
+	todo_msg_finish(msg, err);
 }
 
 /*
@@ -180,6 +182,7 @@ static int todo_server_thread(void *data)
 	unsigned int idle;
 	int err;
 
+	complete(&s->running);
 	/*
 	 * Phase two of the start (the book's handle_continue): load the list
 	 * before reading the mailbox, where requests wait meanwhile.
@@ -205,8 +208,16 @@ static int todo_server_thread(void *data)
 		todo_server_maybe_persist(s);
 	}
 
-	/* Stopping: the last changes reach the disk before the thread ends. */
+	/*
+	 * Stopping: the mailbox is closed and every message queued before it
+	 * closed has been handled.  The last changes reach the disk before
+	 * the thread ends; if they cannot, say which list lost them.
+	 */
 	todo_server_final_store(s);
+	if (!s->broken && s->gen != todo_store_durable_gen(&s->store))
+		pr_err("list %u/%.*s: its last changes could not be stored (error %d) and are lost\n",
+		       s->key.owner, (int)s->key.len, s->key.name,
+		       todo_store_error(&s->store));
 	return 0;
 
 retired:
@@ -262,17 +273,21 @@ struct todo_server *todo_server_create(const struct todo_key *key)
 		return ERR_PTR(-ENOMEM);
 	s->key = *key;
 	refcount_set(&s->ref, 1);
+	init_completion(&s->running);
 	todo_mailbox_init(&s->mbox, todo_param(&todo_mailbox_max));
 	todo_list_init(&s->list, todo_param(&todo_max_entries),
-		       todo_param(&todo_max_title_len));
+		       todo_param(&todo_max_title_len), TODO_CODEC_MAX_SIZE);
 	s->next_id = s->list.next_id;
 	todo_store_init(&s->store, &s->key, todo_server_store_fn);
 	atomic64_set(&s->casts, 0);
 	atomic64_set(&s->casts_failed, 0);
 
-	/* Never pass the name as the format: it is user input. */
-	task = kthread_create(todo_server_thread, s, "todo/%u/%.*s",
-			      key->owner, (int)key->len, key->name);
+	/*
+	 * Thread names are visible to every user (ps): a number, not the
+	 * list's name or owner.
+	 */
+	task = kthread_create(todo_server_thread, s, "todo/%llu",
+			      (unsigned long long)atomic64_inc_return(&todo_server_seq));
 	if (IS_ERR(task)) {
 		kfree(s);
 		return ERR_CAST(task);
@@ -291,6 +306,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_create);
  */
 void todo_server_start(struct todo_server *s)
 {
+	s->started = true;
 	wake_up_process(s->task);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_start);
@@ -299,18 +315,28 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_start);
  * todo_server_stop() - Stop a server's kthread.
  * @s: the server, no longer reachable through the cache.
  *
- * Messages still queued complete with -ESHUTDOWN, later sends fail with
- * it; the message being handled is finished first.  The list's last
- * changes are on disk when this returns.  Call once per server.
+ * Later sends fail with -ESHUTDOWN; messages already queued, such as
+ * casts acknowledged to their senders, are handled first, then the list
+ * is stored.  The list's last changes are on disk when this returns (or
+ * the kernel log names the list that lost them).  Call once per server.
  *
  * Context: process context; sleeps until the kthread has exited.
  */
 void todo_server_stop(struct todo_server *s)
 {
+	might_sleep();
 	todo_mailbox_close(&s->mbox, -ESHUTDOWN);
+	/*
+	 * kthread_stop() before the thread first runs would skip its
+	 * function, and with it the messages already queued: let it start.
+	 */
+	if (s->started)
+		wait_for_completion(&s->running);
 	kthread_stop(s->task);
 	put_task_struct(s->task);
 	s->task = NULL;
+	/* A thread that never ran leaves its mailbox to fail here. */
+	todo_mailbox_abort(&s->mbox);
 	todo_store_flush(&s->store, -ESHUTDOWN);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_stop);
@@ -349,14 +375,73 @@ void todo_server_put(struct todo_server *s)
 EXPORT_SYMBOL_IF_KUNIT(todo_server_put);
 
 /**
+ * todo_server_send() - Queue a call's message, waiting for room.
+ * @s: the server.
+ * @msg: the message; the caller keeps its own reference.
+ * @timeout: jiffies the caller may still wait, reduced by the time waited.
+ *
+ * The first half of todo_server_call(), for a caller that sends to several
+ * servers and then waits for all of them within one bound.
+ *
+ * Context: process context; sleeps (killable).
+ * Return: 0 once queued; -ETIMEDOUT; -EINTR; -ESHUTDOWN.
+ */
+int todo_server_send(struct todo_server *s, struct todo_msg *msg,
+		     long *timeout)
+{
+	might_sleep();
+	msg->cast = false;
+	msg->abandoned = false;
+	return todo_mailbox_send(&s->mbox, msg, timeout);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_server_send);
+
+/**
+ * todo_server_wait() - Wait for the answer to a message sent as a call.
+ * @s: the server @msg was sent to with todo_server_send().
+ * @msg: the message.
+ * @timeout: jiffies the caller may still wait, reduced by the time waited.
+ *
+ * A caller that gives up (timeout or fatal signal) withdraws its message
+ * wherever it waits: from the mailbox if the server has not taken it, or
+ * from the store if it is a SYNC parked there.  A message the server is
+ * handling is finished and its answer dropped, as with a timed-out
+ * GenServer.call.
+ *
+ * Context: process context; sleeps (killable).
+ * Return: the server's answer (0 or a negative errno from the handler);
+ * -ETIMEDOUT; -EINTR if the caller was killed.
+ */
+int todo_server_wait(struct todo_server *s, struct todo_msg *msg,
+		     long *timeout)
+{
+	long left;
+
+	might_sleep();
+	left = wait_for_completion_killable_timeout(&msg->done, *timeout);
+	if (left > 0) {
+		*timeout = left;
+		return msg->err;
+	}
+	*timeout = 0;
+	if (!todo_mailbox_cancel(&s->mbox, msg)) {
+		/* Not queued: taken, parked on the store, or answered. */
+		WRITE_ONCE(msg->abandoned, true);
+		if (!todo_store_cancel(&s->store, msg) &&
+		    completion_done(&msg->done))
+			return msg->err;	/* answered meanwhile */
+	}
+	return left ? -EINTR : -ETIMEDOUT;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_server_wait);
+
+/**
  * todo_server_call() - Send a message and wait for the server's answer.
  * @s: the server.
  * @msg: the message; the caller keeps its own reference.
  *
  * Waits, killable, at most call_timeout_ms in all: first for room in the
- * mailbox, then for the answer.  A caller that gives up withdraws its
- * message if the server has not taken it yet; if it has, the server
- * finishes it and the answer is dropped, as with a timed-out GenServer.call.
+ * mailbox, then for the answer (see todo_server_wait()).
  *
  * Context: process context; sleeps.
  * Return: the server's answer (0 or a negative errno from the handler);
@@ -366,19 +451,12 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_put);
 int todo_server_call(struct todo_server *s, struct todo_msg *msg)
 {
 	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
-	long left;
 	int err;
 
-	msg->cast = false;
-	err = todo_mailbox_send(&s->mbox, msg, &timeout);
+	err = todo_server_send(s, msg, &timeout);
 	if (err)
 		return err;
-	left = wait_for_completion_killable_timeout(&msg->done, timeout);
-	if (left > 0)
-		return msg->err;
-	if (!todo_mailbox_cancel(&s->mbox, msg) && completion_done(&msg->done))
-		return msg->err;
-	return left ? -EINTR : -ETIMEDOUT;
+	return todo_server_wait(s, msg, &timeout);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_call);
 

@@ -6,6 +6,7 @@
 #define _TODO_SERVER_H
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
@@ -22,11 +23,15 @@ struct todo_msg;
 /**
  * struct todo_server - A list server: a kthread owning one list.
  * @node: link in the cache's table.
+ * @owner_node: link in the owner's list of servers; the cache's.
  * @key: the list's owner and name; constant.
  * @ref: references: the cache's while the server is registered, and one
  *	per user of a lookup; the last put frees the server after an RCU
  *	grace period (lookups run under RCU).
  * @task: the kthread, with a task reference held until the server stops.
+ * @started: todo_server_start() was called.
+ * @running: completed by @task as its first act: from then on it drains
+ *	its mailbox before it ends, whenever it is stopped.
  * @mbox: the mailbox; the only way to reach @list.
  * @list: the list.  Touched only by @task (and by the final put, once
  *	@task is gone).
@@ -47,9 +52,12 @@ struct todo_msg;
  */
 struct todo_server {
 	struct rhash_head node;
+	struct list_head owner_node;
 	struct todo_key key;
 	refcount_t ref;
 	struct task_struct *task;
+	bool started;
+	struct completion running;
 	struct todo_mailbox mbox;
 	struct todo_list list;
 	u32 entries;
@@ -69,6 +77,10 @@ void todo_server_start(struct todo_server *s);
 void todo_server_stop(struct todo_server *s);
 void todo_server_put(struct todo_server *s);
 void todo_server_free(struct todo_server *s);
+int todo_server_send(struct todo_server *s, struct todo_msg *msg,
+		     long *timeout);
+int todo_server_wait(struct todo_server *s, struct todo_msg *msg,
+		     long *timeout);
 int todo_server_call(struct todo_server *s, struct todo_msg *msg);
 int todo_server_cast(struct todo_server *s, struct todo_msg *msg);
 

@@ -13,12 +13,17 @@
  * directory held since module load, so a symlink planted in db_dir is never
  * followed and no path outside it is touched.
  *
+ * The directory must belong to root and be writable by nobody else, or
+ * anyone could plant or replace list files.  A FIFO or device named like a
+ * list file is opened without blocking and refused, never read.
+ *
  * Called only from the database workers (kworkers: init's credentials and
  * root), never with a spinlock held.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/fs.h>
@@ -30,14 +35,15 @@
 #include <linux/stat.h>
 #include <linux/string.h>
 
+#include "codec.h"
 #include "compat.h"
 #include "storage.h"
 
-/* Largest list file read back: max_entries of max_title_len, and more. */
-#define TODO_FILE_SIZE_MAX	(256U << 20)
-
 /* The directory, resolved once at load; pinned until unload. */
 static struct path todo_dir;
+
+/* The kernel's credentials, for what runs outside the database workers. */
+static const struct cred *todo_storage_cred;
 
 /**
  * todo_storage_file_name() - The file name of a list.
@@ -73,12 +79,16 @@ static int todo_storage_mkdir(const char *dir)
  * @dir: absolute path of the directory.
  *
  * The path is resolved in the context of the process loading the module.
+ * The directory must be owned by root and not be group- or world-writable.
  *
  * Context: module init.
- * Return: 0 or a negative errno.
+ * Return: 0; -EPERM for a directory others own or may write to; another
+ * negative errno if it cannot be opened or created.
  */
 int todo_storage_init(const char *dir)
 {
+	struct inode *inode;
+	const char *bad = NULL;
 	int err;
 
 	err = kern_path(dir, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &todo_dir);
@@ -88,9 +98,26 @@ int todo_storage_init(const char *dir)
 			err = kern_path(dir, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
 					&todo_dir);
 	}
-	if (err)
+	if (err) {
 		pr_err("cannot use db_dir %s: error %d\n", dir, err);
-	return err;
+		return err;
+	}
+	inode = d_inode(todo_dir.dentry);
+	if (!uid_eq(inode->i_uid, GLOBAL_ROOT_UID))
+		bad = "not owned by root";
+	else if (inode->i_mode & 0022)	/* S_IWGRP | S_IWOTH */
+		bad = "group- or world-writable";
+	if (bad) {
+		pr_err("cannot use db_dir %s: %s\n", dir, bad);
+		path_put(&todo_dir);
+		return -EPERM;
+	}
+	todo_storage_cred = prepare_kernel_cred(&init_task);
+	if (!todo_storage_cred) {
+		path_put(&todo_dir);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /**
@@ -100,6 +127,7 @@ int todo_storage_init(const char *dir)
  */
 void todo_storage_exit(void)
 {
+	put_cred(todo_storage_cred);
 	path_put(&todo_dir);
 }
 
@@ -201,7 +229,8 @@ static int todo_storage_sync_dir(void)
  * Context: a database worker; sleeps.
  * Return: 0 once the content is on stable storage; a negative errno
  * (-ENOSPC, -EIO, -EROFS, -ELOOP for a planted symlink, ...) otherwise, in
- * which case the old file, if any, is untouched.
+ * which case the old file, if any, is untouched and the temporary file is
+ * removed (a full disk is not made fuller by a partial copy).
  */
 int todo_storage_write(const struct todo_key *key, const void *buf,
 		       size_t len)
@@ -211,7 +240,7 @@ int todo_storage_write(const struct todo_key *key, const void *buf,
 	int err, err2;
 
 	/* Never write what todo_storage_read() would refuse to read back. */
-	if (len > TODO_FILE_SIZE_MAX)
+	if (len > TODO_CODEC_MAX_SIZE)
 		return -EFBIG;
 	todo_storage_file_name(key, name);
 	snprintf(tmp, sizeof(tmp), ".%.*s.tmp", (int)(strlen(name) - 5), name);
@@ -236,43 +265,23 @@ int todo_storage_write(const struct todo_key *key, const void *buf,
 		err = err2;
 	if (!err)
 		err = todo_storage_rename(tmp, name);
-	if (!err)
-		err = todo_storage_sync_dir();
-	return err;
+	if (err) {
+		todo_storage_unlink(tmp);
+		return err;
+	}
+	return todo_storage_sync_dir();
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_storage_write);
-
-/**
- * todo_storage_exists() - Is there anything under a list's file name?
- * @key: the list.
- *
- * Only the name is looked up, nothing is read: a symlink, a directory or a
- * damaged file named like the list's file counts too, so that such a list
- * is reported by its load rather than taken for a new one.
- *
- * Context: a database worker; sleeps.
- * Return: 1 if the name exists, 0 if not, or a negative errno.
- */
-int todo_storage_exists(const struct todo_key *key)
-{
-	char name[TODO_FILE_NAME_MAX];
-	struct dentry *d;
-	int ret;
-
-	todo_storage_file_name(key, name);
-	d = lookup_one_len_unlocked(name, todo_dir.dentry, strlen(name));
-	if (IS_ERR(d))
-		return PTR_ERR(d);
-	ret = d_is_positive(d);
-	dput(d);
-	return ret;
-}
 
 /**
  * todo_storage_read() - Read a list's whole file.
  * @key: the list.
  * @buf: set to a buffer the caller frees with kvfree().
  * @len: set to the file's length.
+ *
+ * The file is opened with O_NONBLOCK, so a FIFO planted under the name
+ * does not wait for a writer, and anything but a regular file is refused
+ * before a byte is read.
  *
  * Context: a database worker; sleeps.
  * Return: 0; -ENOENT if the list has no file; -ELOOP if the name is a
@@ -289,8 +298,8 @@ int todo_storage_read(const struct todo_key *key, void **buf, size_t *len)
 	int err;
 
 	todo_storage_file_name(key, name);
-	f = file_open_root(&todo_dir, name, O_RDONLY | O_NOFOLLOW | O_LARGEFILE,
-			   0);
+	f = file_open_root(&todo_dir, name,
+			   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_LARGEFILE, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	err = -EUCLEAN;
@@ -298,7 +307,7 @@ int todo_storage_read(const struct todo_key *key, void **buf, size_t *len)
 		goto out;
 	size = i_size_read(file_inode(f));
 	err = -EFBIG;
-	if (size > TODO_FILE_SIZE_MAX)
+	if (size > TODO_CODEC_MAX_SIZE)
 		goto out;
 	err = -ENOMEM;
 	data = kvmalloc(size ?: 1, GFP_KERNEL);
@@ -322,24 +331,77 @@ out:
 EXPORT_SYMBOL_IF_KUNIT(todo_storage_read);
 
 /**
- * struct todo_storage_walk - State of a directory walk for one owner.
+ * todo_storage_remove() - Remove a list's file.
+ * @key: the list.
+ *
+ * Unlinks whatever is under the list's file name (a symlink itself, not
+ * its target) and fsyncs the directory, so that the list stays gone after
+ * a crash.  A list without a file is not an error.  Runs with the
+ * kernel's credentials whoever calls it: db_dir is root's.
+ *
+ * Context: process context; sleeps (an unlink and a directory fsync).
+ * Return: 0 if the list has no file any more; a negative errno (-EROFS,
+ * -EIO, -EISDIR for a directory under the name, ...) otherwise.
+ */
+int todo_storage_remove(const struct todo_key *key)
+{
+	char name[TODO_FILE_NAME_MAX];
+	const struct cred *old;
+	int err;
+
+	might_sleep();
+	todo_storage_file_name(key, name);
+	old = override_creds(todo_storage_cred);
+	err = todo_storage_unlink(name);
+	if (!err)
+		err = todo_storage_sync_dir();
+	else if (err == -ENOENT)
+		err = 0;
+	revert_creds(old);
+	return err;
+}
+
+/**
+ * struct todo_storage_walk - State of a walk over db_dir.
  * @ctx: the VFS's iteration state.
- * @owner: the owner whose files are wanted.
- * @prefix: "u<owner>." as text.
- * @prefix_len: its length.
  * @fn: called for each list file found.
  * @arg: passed to @fn.
  * @err: the first error @fn returned.
  */
 struct todo_storage_walk {
 	struct dir_context ctx;
-	u32 owner;
-	char prefix[16];
-	int prefix_len;
 	int (*fn)(const struct todo_key *key, void *arg);
 	void *arg;
 	int err;
 };
+
+/*
+ * Parse "u<owner>.<name>.list" into a key; only a name that
+ * todo_storage_file_name() would give for that key counts.
+ */
+static bool todo_storage_parse(const char *name, int len,
+			       struct todo_key *key)
+{
+	char digits[11], canon[TODO_FILE_NAME_MAX];
+	const char *dot;
+	u32 owner;
+	int n;
+
+	if (len < 8 || len >= TODO_FILE_NAME_MAX || name[0] != 'u' ||
+	    memcmp(name + len - 5, ".list", 5))
+		return false;
+	dot = memchr(name + 1, '.', len - 6);
+	n = dot ? dot - name - 1 : 0;
+	if (n < 1 || n >= sizeof(digits))
+		return false;
+	memcpy(digits, name + 1, n);
+	digits[n] = '\0';
+	if (kstrtou32(digits, 10, &owner) ||
+	    todo_key_init(key, owner, dot + 1, name + len - 5 - (dot + 1)))
+		return false;
+	todo_storage_file_name(key, canon);
+	return strlen(canon) == len && !memcmp(canon, name, len);
+}
 
 static bool todo_storage_actor(struct dir_context *ctx, const char *name,
 			       int len, loff_t off, u64 ino, unsigned int type)
@@ -347,41 +409,37 @@ static bool todo_storage_actor(struct dir_context *ctx, const char *name,
 	struct todo_storage_walk *w = container_of(ctx, struct todo_storage_walk,
 						   ctx);
 	struct todo_key key;
-	int nlen = len - w->prefix_len - 5;
 
-	if (type != DT_REG || nlen <= 0 ||
-	    memcmp(name, w->prefix, w->prefix_len) ||
-	    memcmp(name + len - 5, ".list", 5))
-		return true;
-	if (todo_key_init(&key, w->owner, name + w->prefix_len, nlen))
+	/*
+	 * Any kind of file counts, not only regular ones: a symlink or a
+	 * FIFO under a list's name is reported by that list's load rather
+	 * than the list being taken for a new one.
+	 */
+	if (!todo_storage_parse(name, len, &key))
 		return true;
 	w->err = w->fn(&key, w->arg);
 	return !w->err;
 }
 
 /**
- * todo_storage_for_each() - Call a function for each list file of an owner.
- * @owner: the owner.
+ * todo_storage_for_each() - Call a function for each list file in db_dir.
  * @fn: called with each list's key; a non-zero return stops the walk.
  * @arg: passed to @fn.
  *
- * Context: process context; sleeps.
+ * Context: process context with root's credentials (module init); sleeps.
  * Return: 0, the first error @fn returned, or an I/O error.
  */
-int todo_storage_for_each(u32 owner,
-			  int (*fn)(const struct todo_key *key, void *arg),
+int todo_storage_for_each(int (*fn)(const struct todo_key *key, void *arg),
 			  void *arg)
 {
 	struct todo_storage_walk w = {
 		.ctx.actor = todo_storage_actor,
-		.owner = owner,
 		.fn = fn,
 		.arg = arg,
 	};
 	struct file *d;
 	int err;
 
-	w.prefix_len = snprintf(w.prefix, sizeof(w.prefix), "u%u.", owner);
 	d = file_open_root(&todo_dir, ".", O_RDONLY | O_DIRECTORY, 0);
 	if (IS_ERR(d))
 		return PTR_ERR(d);

@@ -17,10 +17,9 @@ void todo_storage_exit(void);
 void todo_storage_file_name(const struct todo_key *key, char *buf);
 int todo_storage_write(const struct todo_key *key, const void *buf,
 		       size_t len);
-int todo_storage_exists(const struct todo_key *key);
+int todo_storage_remove(const struct todo_key *key);
 int todo_storage_read(const struct todo_key *key, void **buf, size_t *len);
-int todo_storage_for_each(u32 owner,
-			  int (*fn)(const struct todo_key *key, void *arg),
+int todo_storage_for_each(int (*fn)(const struct todo_key *key, void *arg),
 			  void *arg);
 
 #endif /* _TODO_STORAGE_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The commands that make one request: add, entries, update, delete,
- * lists and ping.  Each sends its request, prints the replies as they
+ * lists, ping, sync and drop.  Each sends its request, prints the replies as they
  * come, and on failure prints "todoctl: CMD: TEXT (kernel: EXTACK)".
  */
 #include <errno.h>

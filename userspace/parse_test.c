@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the parts of todoctl that do not talk to the kernel:
- * dates, ids, word splitting, JSON escaping and output formats.  Each group
+ * dates, ids, word splitting, JSON escaping, output formats and the
+ * grammar of commands.  Each group
  * prints "PASS name" or "FAIL name" (with the failed checks on stderr);
  * the exit status is 1 if any group failed.
  */
@@ -11,6 +12,7 @@
 
 #include "output.h"
 #include "parse.h"
+#include "request.h"
 
 static int group_failed;
 
@@ -388,6 +390,56 @@ static void test_output(void)
 		     "]\n"));
 }
 
+/* ---- command grammar ---- */
+
+/* req_parse() of @cmd with the NULL-terminated @args; @why gets the error. */
+static int parse_cmd(struct todo_req *r, const char *cmd, char **args,
+		     char *why, size_t why_size)
+{
+	int argc = 0;
+
+	while (args[argc])
+		argc++;
+	why[0] = '\0';
+	return req_parse(r, req_find(cmd), argc, args, why, why_size);
+}
+
+static void test_request_drop(void)
+{
+	const struct req_spec *spec = req_find("drop");
+	char *one[] = { "groceries", NULL };
+	char *none[] = { NULL };
+	char *two[] = { "a", "b", NULL };
+	char *cast[] = { "--cast", "a", NULL };
+	char *help[] = { "a", "--help", NULL };
+	char *dashed[] = { "--", "-x", NULL };
+	struct todo_req r;
+	char why[128];
+
+	CHECK(spec);
+	if (!spec)
+		return;
+	CHECK(req_op(spec) == OP_DROP);
+	CHECK(!strcmp(req_name(spec), "drop"));
+	/* Not a mutation: no --cast, and not allowed in a batch. */
+	CHECK(!req_is_mutation(spec));
+
+	CHECK(parse_cmd(&r, "drop", one, why, sizeof(why)) == 0);
+	CHECK(r.list && !strcmp(r.list, "groceries"));
+	CHECK(!r.cast && !r.sync && !r.help && !r.has_date && !r.id &&
+	      !r.title);
+	CHECK(parse_cmd(&r, "drop", none, why, sizeof(why)) == -1);
+	CHECK(!strcmp(why, "missing LIST"));
+	CHECK(parse_cmd(&r, "drop", two, why, sizeof(why)) == -1);
+	CHECK(!strcmp(why, "unexpected argument 'b'"));
+	CHECK(parse_cmd(&r, "drop", cast, why, sizeof(why)) == -1);
+	CHECK(!strcmp(why, "unknown option '--cast'"));
+	CHECK(parse_cmd(&r, "drop", help, why, sizeof(why)) == 0 && r.help);
+	/* The name is the kernel's to judge; -- lets it start with '-'. */
+	CHECK(parse_cmd(&r, "drop", dashed, why, sizeof(why)) == 0);
+	CHECK(r.list && !strcmp(r.list, "-x"));
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -403,6 +455,7 @@ static const struct {
 	{ "json: quotes, backslashes, control characters", test_json_escaping },
 	{ "json: UTF-8", test_json_utf8 },
 	{ "output: plain and JSON formats", test_output },
+	{ "request: drop LIST", test_request_drop },
 };
 
 int main(void)

@@ -89,6 +89,10 @@ static const struct req_spec req_specs[] = {
 		.args = { ARG_LIST },
 	},
 	{
+		.name = "drop", .op = OP_DROP, .cmd = TODO_CMD_DROP,
+		.args = { ARG_LIST }, .required = 1,
+	},
+	{
 		.name = "batch", .op = OP_BATCH,
 		.args = { ARG_FILE },
 	},

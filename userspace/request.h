@@ -32,6 +32,7 @@ enum req_op {
 	OP_LISTS,
 	OP_PING,
 	OP_SYNC,
+	OP_DROP,
 	OP_BATCH,
 };
 

@@ -44,6 +44,7 @@ static const char usage_text[] =
 "                                  the server of LIST\n"
 "  sync [LIST]                     return once every change made before to\n"
 "                                  LIST (default: all your lists) is on disk\n"
+"  drop LIST                       delete a whole list and its file, for good\n"
 "  batch [FILE]                    run add, update, delete and ping lines\n"
 "                                  from FILE (default: standard input)\n"
 "\n"
@@ -165,6 +166,19 @@ static const struct command commands[] = {
 "Without LIST, a round trip to the module's netlink handler.  With LIST, a\n"
 "call through the list's server, answered once the server has handled\n"
 "every message queued before it.  Prints \"pong\".\n"
+"\n"
+"  -h, --help  show this help\n",
+	},
+	{
+		.name = "drop",
+		.run = run_request,
+		.help =
+"Usage: todoctl [--user UID] drop LIST\n"
+"\n"
+"Delete the whole list LIST, live or stored: its entries, its server and\n"
+"its file.  This cannot be undone; a list later made under the same name\n"
+"is a new one, whose ids start again at 1.  A list that exists nowhere\n"
+"fails (exit 1).  Prints nothing.\n"
 "\n"
 "  -h, --help  show this help\n",
 	},

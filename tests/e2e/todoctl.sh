@@ -5,8 +5,9 @@
 # ServerTest and CacheTest, every command as a call and as a cast, usage
 # errors (exit 2), validation errors (exit 1 and the exact message), JSON
 # output (parsed with python3), list statistics, ping, batch (line
-# numbers of errors, a 2000-line batch), two users kept apart, help texts
-# and the message when the module is not loaded.
+# numbers of errors, a 2000-line batch), two users kept apart, drop of a
+# whole list (also across a module reload), help texts and the message
+# when the module is not loaded.
 #
 # Prints "PASS todoctl: ..." or "FAIL todoctl: ..." per check, with details
 # indented below a failure; exits 1 if any check failed.
@@ -186,7 +187,7 @@ help_complete()
 
 	[ "$(printf '%s\n' "$out" | head -1)" = "Usage: todoctl [--json] [--user UID] COMMAND [ARGS]" ] ||
 		return 1
-	for c in add entries update delete lists ping sync batch; do
+	for c in add entries update delete lists ping sync drop batch; do
 		printf '%s\n' "$out" | grep -q "^  $c " || return 1
 	done
 	printf '%s\n' "$out" | grep -q -- '^  --json ' &&
@@ -220,9 +221,10 @@ declare -A usage_lines=(
 	[lists]="Usage: todoctl [--json] [--user UID] lists"
 	[ping]="Usage: todoctl [--user UID] ping [LIST]"
 	[sync]="Usage: todoctl [--user UID] sync [LIST]"
+	[drop]="Usage: todoctl [--user UID] drop LIST"
 	[batch]="Usage: todoctl [--user UID] batch [FILE]"
 )
-for c in add entries update delete lists ping sync batch; do
+for c in add entries update delete lists ping sync drop batch; do
 	run todoctl "$c" --help
 	if [ "$rc" = 0 ] && [ -z "$err" ] &&
 	   [ "$(printf '%s\n' "$out" | head -1)" = "${usage_lines[$c]}" ] &&
@@ -308,6 +310,11 @@ usage "ping with two lists" "ping: unexpected argument 'b'" ping \
 	todoctl ping a b
 usage "batch with two files" "batch: unexpected argument 'b'" batch \
 	todoctl batch a b
+usage "drop without a list" "drop: missing LIST" drop todoctl drop
+usage "drop with an extra argument" "drop: unexpected argument 'b'" drop \
+	todoctl drop "$U" b
+usage "drop --cast (not an option of drop)" "drop: unknown option '--cast'" \
+	drop todoctl drop --cast "$U"
 check "usage errors sent nothing: the list does not exist" 1 "" \
 	"todoctl: ping: no such list (kernel: list not found)" \
 	todoctl ping "$U"
@@ -771,6 +778,178 @@ if [ -w "$params/idle_timeout" ]; then
 	ok "entries of a stored list loads it" \
 		"$(entries_of 1 2018-12-19 kept)" todoctl entries "$ST"
 fi
+
+# ---- drop: a whole list, for good -------------------------------------------
+
+db=/var/lib/todo
+D=drop-$run D2=drop2-$run DC=dropcast-$run
+# file_of NAME [UID]: the path of a list's file in db_dir.
+file_of() { echo "$db/u${2:-0}.$1.list"; }
+# listed NAME [TODOCTL...]: NAME is a line of "lists" (of root by default).
+listed()
+{
+	local name=$1
+
+	shift
+	[ $# -gt 0 ] || set -- todoctl
+	"$@" lists 2> /dev/null | cut -f1 | grep -qx -- "$name"
+}
+# serving NAME: a server thread of root's NAME runs.  A thread's comm is
+# "todo/0/NAME" cut to 15 bytes (6.1), or in full (6.12).
+serving()
+{
+	local comm=todo/0/$1
+
+	ps -e -o comm= | grep -q -- "^${comm:0:15}"
+}
+
+ok "drop: add to a list" 1 todoctl add "$D" 2018-12-19 Dentist
+ok "drop: add a second entry" 2 todoctl add "$D" 2018-12-20 Shopping
+ok "drop: sync it, so that it has a file" "" todoctl sync "$D"
+ok "drop: a third entry, not yet stored" 3 todoctl add "$D" 2018-12-21 Gym
+if [ -f "$(file_of "$D")" ] && listed "$D"; then
+	pass "drop: before, the list is listed and has a file"
+else
+	fail "drop: before, the list is listed and has a file"
+fi
+
+# Other users cannot drop it: naming root is refused, and their own list
+# of that name does not exist.
+failure "drop: uid 1001 with --user 0 is refused (EPERM)" \
+	"todoctl: drop: operation not permitted (kernel: $EPERM_MSG)" \
+	"${as1001[@]}" --user 0 drop "$D"
+failure "drop: uid 1001 without --user drops its own list: none" \
+	"todoctl: drop: no such list (kernel: list not found)" \
+	"${as1001[@]}" drop "$D"
+ok "drop: root's list untouched by the refused drops" \
+	"$(entries_of 1 2018-12-19 Dentist 2 2018-12-20 Shopping 3 2018-12-21 Gym)" \
+	todoctl entries "$D"
+
+ok "drop of a live list with entries: prints nothing" "" todoctl drop "$D"
+if [ ! -e "$(file_of "$D")" ]; then
+	pass "drop: the list's file is removed (after the server's last store)"
+else
+	fail "drop: the list's file is removed (after the server's last store)"
+	ls -l "$(file_of "$D")" | sed 's/^/    /'
+fi
+if ! listed "$D"; then
+	pass "drop: lists no longer shows the list"
+else
+	fail "drop: lists no longer shows the list"
+	todoctl lists | sed 's/^/      |/'
+fi
+if ! serving "$D"; then
+	pass "drop: the list's server thread is gone"
+else
+	fail "drop: the list's server thread is gone"
+fi
+ok "drop: entries of the dropped list: nothing, as for any unknown list" "" \
+	todoctl entries "$D"
+failure "drop: ping of the dropped list: list not found" \
+	"todoctl: ping: no such list (kernel: list not found)" todoctl ping "$D"
+failure "drop: update of the dropped list: list not found" \
+	"todoctl: update: no such list (kernel: list not found)" \
+	todoctl update "$D" 1 --title x
+failure "drop: delete of the dropped list: list not found" \
+	"todoctl: delete: no such list (kernel: list not found)" \
+	todoctl delete "$D" 1
+failure "drop: sync of the dropped list: list not found" \
+	"todoctl: sync: no such list (kernel: list not found)" todoctl sync "$D"
+failure "drop: dropping it again: list not found" \
+	"todoctl: drop: no such list (kernel: list not found)" todoctl drop "$D"
+failure "drop of a list that never existed: list not found" \
+	"todoctl: drop: no such list (kernel: list not found)" todoctl drop "$N"
+failure "drop with a bad name: EINVAL" \
+	"todoctl: drop: invalid argument (kernel: $NAME_MSG)" todoctl drop ../x
+if ! listed "$D" && ! listed "$N"; then
+	pass "drop: the failed requests created no list"
+else
+	fail "drop: the failed requests created no list"
+fi
+
+# A list dropped right after a burst of changes, whose stores are likely
+# still pending, does not come back from its server's last store.
+ok "drop: an add to a list to drop right after a batch" 1 \
+	todoctl add "$DC" 2019-01-01 first
+for ((i = 0; i < 200; i++)); do
+	echo "add $DC 2019-01-02 \"cast $i\""
+done > "$work/batch-drop"
+ok "drop: a batch of 200 casts to it" "" todoctl batch "$work/batch-drop"
+ok "drop: drop it at once" "" todoctl drop "$DC"
+if [ ! -e "$(file_of "$DC")" ] && ! listed "$DC" && ! serving "$DC"; then
+	pass "drop: after the burst, no file, not listed, no server"
+else
+	fail "drop: after the burst, no file, not listed, no server"
+fi
+
+# --json changes nothing (like update and delete), and root may drop
+# another user's list (CAP_NET_ADMIN), leaving other users' lists alone.
+ok "drop: a list to drop with --json" 1 todoctl add "$D2" 2018-12-19 x
+ok "drop --json prints nothing" "" todoctl --json drop "$D2"
+ok "drop: root with --user 1001 drops uid 1001's groceries" "" \
+	todoctl --user 1001 drop "$G"
+ok "drop: uid 1001's groceries are gone" "" "${as1001[@]}" entries "$G"
+if ! listed "$G" "${as1001[@]}" && [ ! -e "$(file_of "$G" 1001)" ]; then
+	pass "drop: uid 1001 no longer lists its groceries, no file left"
+else
+	fail "drop: uid 1001 no longer lists its groceries, no file left"
+fi
+ok "drop: uid 1002's groceries of the same name are untouched" \
+	"$(entries_of 1 2018-12-20 Bread 2 2018-12-21 Eggs)" \
+	"${as1002[@]}" entries "$G"
+ok "drop: uid 1001 re-creates its groceries: id 1 again" 1 \
+	"${as1001[@]}" add "$G" 2018-12-24 Tea
+ok "drop: uid 1001 drops its own list" "" "${as1001[@]}" drop "$G"
+
+# Across a module reload: a dropped list stays gone, and a stored list
+# (no server) can be dropped too.
+ok "drop: a list that will be stored across the reload" 1 \
+	todoctl add "$D2" 2019-02-01 stored
+if [ -z "${TODO_KO:-}" ] || [ ! -f "$TODO_KO" ]; then
+	fail "\$TODO_KO names the module (for the drop reload checks)"
+elif ! { rmmod todo && insmod "$TODO_KO"; }; then
+	fail "drop: reload the module"
+else
+	[ -w "$params/idle_timeout" ] && echo 0 > "$params/idle_timeout"
+	if ! listed "$D" && [ ! -e "$(file_of "$D")" ]; then
+		pass "drop: after a reload the dropped list is still gone"
+	else
+		fail "drop: after a reload the dropped list is still gone"
+		todoctl lists | sed 's/^/      |/'
+	fi
+	ok "drop: after a reload its entries are still none" "" \
+		todoctl entries "$D"
+	if ! listed "$DC" && ! listed "$G" "${as1001[@]}"; then
+		pass "drop: after a reload the other dropped lists are still gone"
+	else
+		fail "drop: after a reload the other dropped lists are still gone"
+	fi
+	if todoctl lists | grep -q "^$D2${tab}.*${tab}stored$"; then
+		pass "drop: after a reload the other list is stored (no server)"
+	else
+		fail "drop: after a reload the other list is stored (no server)"
+		todoctl lists | sed 's/^/      |/'
+	fi
+	ok "drop of a stored list" "" todoctl drop "$D2"
+	if ! listed "$D2" && [ ! -e "$(file_of "$D2")" ]; then
+		pass "drop: the stored list is gone, its file removed"
+	else
+		fail "drop: the stored list is gone, its file removed"
+	fi
+	if ! serving "$D2"; then
+		pass "drop: and no server runs for it"
+	else
+		fail "drop: and no server runs for it"
+	fi
+	ok "drop: a list re-created under a dropped name starts at id 1" 1 \
+		todoctl add "$D" 2019-03-01 again
+	ok "drop: the re-created list holds only its new entry" \
+		"$(entries_of 1 2019-03-01 again)" todoctl entries "$D"
+	ok "drop: and can be dropped in turn" "" todoctl drop "$D"
+fi
+check "drop is not allowed in a batch" 2 "" \
+	"todoctl: batch: line 1: drop: not allowed in a batch" \
+	todoctl batch < <(echo "drop $D")
 
 # ---- the module unloaded ---------------------------------------------------
 

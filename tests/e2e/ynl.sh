@@ -187,11 +187,11 @@ for line in sorted(sys.stdin):
     m = re.fullmatch(r"\s*(\S+)\s*\[(.*)\]\s*", line)
     print(m.group(1) + "[" + ",".join(sorted(x.strip() for x in m.group(2).split(","))) + "]"
           if m else "?" + line.strip(), end=" ")')
-want='add[do] delete[do] get[do,dump] lists[dump] ping[do] sync[do] update[do] '
+want='add[do] delete[do] drop[do] get[do,dump] lists[dump] ping[do] sync[do] update[do] '
 if [ "$rc" = 0 ] && [ "$ops" = "$want" ]; then
-	pass "cli.py --list-ops shows the 7 operations with their modes"
+	pass "cli.py --list-ops shows the 8 operations with their modes"
 else
-	fail "cli.py --list-ops shows the 7 operations with their modes"
+	fail "cli.py --list-ops shows the 8 operations with their modes"
 	show --list-ops
 fi
 
@@ -312,6 +312,45 @@ ok "sync of every list of the caller" 'r is None' --do sync
 err "sync of an unknown list: ESRCH" ESRCH 'msg=list not found' -- \
 	--do sync --json '{"list": "'$p'-none"}'
 
+# ------------------------------------------------------------------ drop
+
+D=$p-drop
+ok "drop: a list with two entries" 'r == {"id": 1}' \
+	--do add --json '{"list": "'$D'", "date": 20200101, "title": "one"}'
+ok "drop: its second entry" 'r == {"id": 2}' \
+	--do add --json '{"list": "'$D'", "date": 20200102, "title": "two"}'
+ok "drop (do) of a live list: the acknowledgement only" 'r is None' \
+	--do drop --json '{"list": "'$D'"}'
+err "get (do) of the dropped list: ESRCH" ESRCH 'msg=list not found' -- \
+	--do get --json '{"list": "'$D'", "id": 1}'
+ok "get (dump) of the dropped list: no entries" 'r == []' \
+	--dump get --json '{"list": "'$D'"}'
+ok "lists (dump) no longer shows the dropped list" \
+	'not any(l["list"] == "'$D'" for l in r)' --dump lists
+err "ping of the dropped list: ESRCH" ESRCH 'msg=list not found' -- \
+	--do ping --json '{"list": "'$D'"}'
+err "drop of the dropped list: ESRCH" ESRCH 'msg=list not found' -- \
+	--do drop --json '{"list": "'$D'"}'
+err "drop of an unknown list: ESRCH" ESRCH 'msg=list not found' -- \
+	--do drop --json '{"list": "'$p'-none"}'
+ok "add to the dropped name: a new list, id 1" 'r == {"id": 1}' \
+	--do add --json '{"list": "'$D'", "date": 20200103, "title": "three"}'
+ok "the new list holds only its own entry" \
+	'[(e["id"], e["title"]) for e in r] == [(1, "three")]' \
+	--dump get --json '{"list": "'$D'"}'
+ok "drop (do) of it, with the caller's own owner" 'r is None' \
+	--do drop --json '{"list": "'$D'", "owner": 0}'
+err "drop without a list: EINVAL, missing attribute list" EINVAL \
+	'miss-type=list' -- --do drop
+err "drop of list \"../x\": EINVAL" EINVAL "msg=$NAME_MSG" 'bad-attr=.list' -- \
+	--do drop --json '{"list": "../x"}'
+err "drop with an id (not accepted): EINVAL" EINVAL "$UNSUPPORTED" \
+	'bad-attr=.id' -- --do drop --json '{"list": "'$L'", "id": 3}'
+err "drop with the cast flag (not accepted): EINVAL" EINVAL "$UNSUPPORTED" \
+	'bad-attr=.cast' -- --do drop --json '{"list": "'$L'", "cast": true}'
+ok "the refused drops left the first list as it was" \
+	'[e["id"] for e in r] == [3, 4]' --dump get --json '{"list": "'$L'"}'
+
 # ------------------------------------------------------------ validation
 
 add_err()	# DESC ERRNO CHECKS... -- JSON
@@ -411,6 +450,12 @@ ok "get (dump) of that list without owner: the caller's (none)" 'r == []' \
 ok "get (dump) of that list with its owner" \
 	'[e["title"] for e in r] == ["theirs"]' \
 	--dump get --json '{"list": "'$p'-other", "owner": '$U'}'
+err "drop of that list without owner: the caller's (none), ESRCH" ESRCH \
+	'msg=list not found' -- --do drop --json '{"list": "'$p'-other"}'
+ok "drop of that list with its owner (root has CAP_NET_ADMIN)" 'r is None' \
+	--do drop --json '{"list": "'$p'-other", "owner": '$U'}'
+ok "lists of that owner: none left" 'r == []' \
+	--dump lists --json '{"owner": '$U'}'
 
 if command -v setpriv > /dev/null; then
 	as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
@@ -451,6 +496,16 @@ if command -v setpriv > /dev/null; then
 	check_nobody "an unprivileged user naming owner 0 in lists: EPERM" err \
 		EPERM 'msg=naming another owner needs CAP_NET_ADMIN' -- \
 		--dump lists --json '{"owner": 0}'
+	check_nobody "an unprivileged user naming owner 0 in drop: EPERM" err \
+		EPERM 'msg=naming another owner needs CAP_NET_ADMIN' \
+		'bad-attr=.owner' -- \
+		--do drop --json '{"list": "'$L'", "owner": 0}'
+	check_nobody "an unprivileged user's drop of root's list name: its own, ESRCH" \
+		err ESRCH 'msg=list not found' -- \
+		--do drop --json '{"list": "'$L'"}'
+	ok "root's list survived the unprivileged drops" \
+		'{3, 4} <= {e["id"] for e in r}' \
+		--dump get --json '{"list": "'$L'"}'
 	check_nobody "an unprivileged user naming itself as owner" ok \
 		'r == {"id": 1}' -- \
 		--do add --json '{"list": "'$p'-mine", "owner": 65534, "date": 20200101, "title": "x"}'

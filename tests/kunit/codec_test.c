@@ -54,8 +54,10 @@ static int todo_codec_test_init(struct kunit *test)
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	todo_list_init(&ctx->src, MAX_ENTRIES, MAX_TITLE_LEN);
-	todo_list_init(&ctx->dst, MAX_ENTRIES, MAX_TITLE_LEN);
+	todo_list_init(&ctx->src, MAX_ENTRIES, MAX_TITLE_LEN,
+		       TODO_CODEC_MAX_SIZE);
+	todo_list_init(&ctx->dst, MAX_ENTRIES, MAX_TITLE_LEN,
+		       TODO_CODEC_MAX_SIZE);
 	KUNIT_ASSERT_EQ(test, todo_key_init(&ctx->key, OWNER, NAME,
 					    strlen(NAME)), 0);
 	test->priv = ctx;
@@ -77,7 +79,7 @@ static u32 add(struct kunit *test, u32 date, const char *title)
 	u32 id = 0;
 
 	KUNIT_EXPECT_EQ(test, todo_list_add(&ctx->src, date, title,
-					    strlen(title), &id), 0);
+					    strlen(title), &id, NULL), 0);
 	return id;
 }
 
@@ -157,7 +159,7 @@ static void todo_codec_fixture_round_trip(struct kunit *test)
 
 	/* The loaded list goes on where the saved one stopped. */
 	KUNIT_EXPECT_EQ(test, todo_list_add(&ctx->dst, 20181221, "Gym", 3,
-					    &id), 0);
+					    &id, NULL), 0);
 	KUNIT_EXPECT_EQ(test, id, 4);
 	KUNIT_EXPECT_NULL(test, todo_list_next_on(&ctx->dst, 20181220, 0));
 }
@@ -226,8 +228,8 @@ static void todo_codec_next_id_after_deletes(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, decode(test, &why), 0);
 	KUNIT_EXPECT_STREQ(test, dump(test, &ctx->dst),
 			   "6 3: 1/20181219/x 2/20181219/x 3/20181219/x");
-	KUNIT_EXPECT_EQ(test, todo_list_add(&ctx->dst, 20181219, "y", 1, &id),
-			0);
+	KUNIT_EXPECT_EQ(test, todo_list_add(&ctx->dst, 20181219, "y", 1, &id,
+					    NULL), 0);
 	KUNIT_EXPECT_EQ(test, id, 6);
 
 	/* Now without any entry. */
@@ -262,8 +264,8 @@ static void todo_codec_ids_used_up(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, decode(test, &why), 0);
 	KUNIT_EXPECT_STREQ(test, dump(test, &ctx->dst),
 			   "0 2: 4294967294/20181219/second to last 4294967295/20181220/last");
-	KUNIT_EXPECT_EQ(test, todo_list_add(&ctx->dst, 20181219, "x", 1, &id),
-			-EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, todo_list_add(&ctx->dst, 20181219, "x", 1, &id,
+					    NULL), -EOVERFLOW);
 }
 
 /* Limits: met exactly, the file loads; exceeded, it does not. */
@@ -274,7 +276,7 @@ static void todo_codec_limits(struct kunit *test)
 
 	add_fixture(test);
 	encode(test);
-	todo_list_init(&ctx->dst, 2, 7);
+	todo_list_init(&ctx->dst, 2, 7, TODO_CODEC_MAX_SIZE);
 	KUNIT_ASSERT_EQ(test, decode(test, &why), 0);
 	KUNIT_EXPECT_STREQ(test, dump(test, &ctx->dst),
 			   "4 2: 1/20181219/Dentist 3/20181219/Movies");
@@ -293,10 +295,34 @@ static void todo_codec_limit_after_inserts(struct kunit *test)
 	add(test, 20181219, "bb");
 	add(test, 20181219, "too long");
 	encode(test);
-	todo_list_init(&ctx->dst, MAX_ENTRIES, 5);
+	todo_list_init(&ctx->dst, MAX_ENTRIES, 5, TODO_CODEC_MAX_SIZE);
 	KUNIT_EXPECT_EQ(test, decode(test, &why), -EMSGSIZE);
 	KUNIT_EXPECT_STREQ(test, why, "title longer than max_title_len");
 	KUNIT_EXPECT_STREQ(test, dump(test, &ctx->dst), "1 0:");
+}
+
+/*
+ * The list's byte limit applies to a file too: one byte over it, the file
+ * is refused with its own reason; met exactly, it loads and the list's
+ * count of its encoded size is the file's size.
+ */
+static void todo_codec_byte_limit(struct kunit *test)
+{
+	struct todo_codec_ctx *ctx = test->priv;
+	const char *why = NULL;
+
+	add_fixture(test);
+	encode(test);
+	KUNIT_EXPECT_EQ(test, ctx->src.bytes, ctx->len);
+	todo_list_init(&ctx->dst, MAX_ENTRIES, MAX_TITLE_LEN, ctx->len - 1);
+	KUNIT_EXPECT_EQ(test, decode(test, &why), -EFBIG);
+	KUNIT_EXPECT_STREQ(test, why, "larger than the list's size limit");
+	KUNIT_EXPECT_STREQ(test, dump(test, &ctx->dst), "1 0:");
+	todo_list_init(&ctx->dst, MAX_ENTRIES, MAX_TITLE_LEN, ctx->len);
+	KUNIT_ASSERT_EQ(test, decode(test, &why), 0);
+	KUNIT_EXPECT_EQ(test, ctx->dst.bytes, ctx->len);
+	KUNIT_EXPECT_STREQ(test, dump(test, &ctx->dst),
+			   "4 2: 1/20181219/Dentist 3/20181219/Movies");
 }
 
 /* Damage to a valid encoding of the fixture, and what it must cause. */
@@ -612,7 +638,7 @@ static void todo_codec_corrupt(struct kunit *test)
 					    c->name ?: NAME,
 					    strlen(c->name ?: NAME)), 0);
 	todo_list_init(&ctx->dst, c->max_entries ?: MAX_ENTRIES,
-		       c->max_title_len ?: MAX_TITLE_LEN);
+		       c->max_title_len ?: MAX_TITLE_LEN, TODO_CODEC_MAX_SIZE);
 	copy = kunit_kmalloc(test, ctx->len + SLACK, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, copy);
 
@@ -672,8 +698,9 @@ static void todo_codec_10k_entries(struct kunit *test)
 	int len;
 	u32 id;
 
-	todo_list_init(&ctx->src, BIG + BIG_DELETED, MAX_TITLE_LEN);
-	todo_list_init(&ctx->dst, BIG, MAX_TITLE_LEN);
+	todo_list_init(&ctx->src, BIG + BIG_DELETED, MAX_TITLE_LEN,
+		       TODO_CODEC_MAX_SIZE);
+	todo_list_init(&ctx->dst, BIG, MAX_TITLE_LEN, TODO_CODEC_MAX_SIZE);
 	expected_len = TODO_CODEC_MIN_SIZE;
 	for (i = 1; i <= BIG + BIG_DELETED; i++) {
 		len = scnprintf(title, sizeof(title), "%s %u ",
@@ -681,7 +708,7 @@ static void todo_codec_10k_entries(struct kunit *test)
 		memset(title + len, '.', i % 50);
 		len += i % 50;
 		if (todo_list_add(&ctx->src, big_date(i % 1000), title, len,
-				  &id) || id != i) {
+				  &id, NULL) || id != i) {
 			KUNIT_FAIL(test, "add %u failed", i);
 			return;
 		}
@@ -722,7 +749,7 @@ static void todo_codec_10k_entries(struct kunit *test)
 
 	/* One entry fewer allowed: refused whole. */
 	todo_list_destroy(&ctx->dst);
-	todo_list_init(&ctx->dst, BIG - 1, MAX_TITLE_LEN);
+	todo_list_init(&ctx->dst, BIG - 1, MAX_TITLE_LEN, TODO_CODEC_MAX_SIZE);
 	KUNIT_EXPECT_EQ(test, decode(test, &why), -EFBIG);
 	KUNIT_EXPECT_EQ(test, todo_list_size(&ctx->dst), 0);
 }
@@ -788,6 +815,7 @@ static struct kunit_case todo_codec_test_cases[] = {
 	KUNIT_CASE(todo_codec_ids_used_up),
 	KUNIT_CASE(todo_codec_limits),
 	KUNIT_CASE(todo_codec_limit_after_inserts),
+	KUNIT_CASE(todo_codec_byte_limit),
 	KUNIT_CASE_PARAM(todo_codec_corrupt, todo_codec_corruptions_gen_params),
 	KUNIT_CASE_SLOW(todo_codec_10k_entries),
 	KUNIT_CASE(todo_codec_alloc_failure),

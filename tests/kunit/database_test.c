@@ -23,6 +23,7 @@
 
 static struct todo_uint_param *const todo_db_saved_params[] = {
 	&todo_idle_timeout, &todo_load_delay_ms, &todo_call_timeout_ms,
+	&todo_store_delay_ms,
 };
 
 struct todo_db_test {
@@ -133,7 +134,7 @@ static const char *load(struct kunit *test, struct todo_key *k)
 	struct todo_list list;
 	const char *text;
 
-	todo_list_init(&list, 1000, 256);
+	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
 	KUNIT_EXPECT_EQ(test, todo_db_load(k, &list), 0);
 	text = dump(test, &list);
 	todo_list_destroy(&list);
@@ -183,11 +184,11 @@ static void todo_db_store_then_load(struct kunit *test)
 	struct todo_list list;
 	u32 id;
 
-	todo_list_init(&list, 1000, 256);
+	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
 	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "Dentist", 7,
-					    &id), 0);
+					    &id, NULL), 0);
 	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181220, "Shopping", 8,
-					    &id), 0);
+					    &id, NULL), 0);
 	KUNIT_ASSERT_EQ(test, todo_list_delete(&list, 1), 0);
 	store(test, st, k, &list, 1);
 	todo_store_flush(st, -ESHUTDOWN);
@@ -228,11 +229,12 @@ static void todo_db_order_and_coalescing(struct kunit *test)
 	unsigned int i;
 	u32 id;
 
-	todo_list_init(&list, 1000, 256);
+	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
 	for (i = 1; i <= 20; i++) {
 		scnprintf(title, sizeof(title), "v%u", i);
 		KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, title,
-						    strlen(title), &id), 0);
+						    strlen(title), &id, NULL),
+				0);
 		store(test, st, k, &list, i);
 	}
 	todo_store_flush(st, -ESHUTDOWN);
@@ -255,9 +257,9 @@ static void todo_db_two_phase_start(struct kunit *test)
 	struct todo_copy *c;
 	u32 id = 0;
 
-	todo_list_init(&list, 1000, 256);
+	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
 	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "stored", 6,
-					    &id), 0);
+					    &id, NULL), 0);
 	store(test, st, k, &list, 1);
 	todo_store_flush(st, -ESHUTDOWN);
 	todo_list_destroy(&list);
@@ -357,6 +359,109 @@ static void todo_db_read_creates_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
 }
 
+/*
+ * A SYNC whose caller stops waiting while the SYNC is parked on a slow
+ * store is withdrawn from the store, not from the mailbox: the mailbox
+ * stays consistent, the list keeps working and a later SYNC completes.
+ */
+static void todo_db_sync_abandoned(struct kunit *test)
+{
+	struct todo_server *s = server(test, key(test, OWNER, "sync-gone"));
+	struct todo_msg *msg;
+
+	KUNIT_ASSERT_EQ(test, send_add(s, false, 20181219, "one", NULL), 0);
+	KUNIT_ASSERT_EQ(test, call(s, TODO_OP_SYNC), 0);
+	todo_store_delay_ms.val = 1000;
+	/* This change starts a store that takes a second. */
+	KUNIT_ASSERT_EQ(test, send_add(s, false, 20181219, "two", NULL), 0);
+
+	todo_call_timeout_ms.val = 200;
+	msg = todo_msg_alloc(TODO_OP_SYNC, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(msg->state), TODO_MSG_DONE);
+	KUNIT_EXPECT_EQ(test, refcount_read(&msg->ref), 1);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&s->mbox), 0);
+	spin_lock(&s->store.lock);
+	KUNIT_EXPECT_TRUE(test, list_empty(&s->store.waiters));
+	spin_unlock(&s->store.lock);
+	todo_msg_put(msg);
+
+	/* The list still takes casts and calls, and syncs. */
+	todo_call_timeout_ms.val = 5000;
+	KUNIT_EXPECT_EQ(test, send_add(s, true, 20181220, "three", NULL), 0);
+	KUNIT_EXPECT_EQ(test, call(s, TODO_OP_PING), 0);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&s->mbox), 0);
+	KUNIT_EXPECT_EQ(test, call(s, TODO_OP_SYNC), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(s->entries), 3);
+	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(&s->store), s->gen);
+}
+
+/*
+ * Stopping a server (as rmmod does) applies and stores the casts already
+ * queued, even those sent while the server still loads its list.
+ */
+static void todo_db_stop_applies_queued(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER, "stop-drains");
+	struct todo_server *s;
+	unsigned int i;
+
+	todo_load_delay_ms.val = 1000;
+	s = todo_cache_get(k);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, send_add(s, true, 20181219, "q", NULL),
+				0);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&s->mbox), 3);
+	KUNIT_EXPECT_TRUE(test, todo_cache_remove(s));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts_failed), 0);
+	todo_server_put(s);
+	todo_load_delay_ms.val = 0;
+	KUNIT_EXPECT_STREQ(test, load(test, k),
+			   "next 4: 1/20181219/q 2/20181219/q 3/20181219/q");
+}
+
+/*
+ * Drop right after a burst of casts, while stores are pending: the server's
+ * last store comes before the file's removal, so the list stays gone.
+ */
+static void todo_db_drop(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER, "drop");
+	struct todo_store *st = new_store(test, k);
+	struct todo_server *s;
+	struct todo_list list;
+	unsigned int i;
+	u32 id;
+
+	s = todo_cache_get(k);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181219, "first", &id), 0);
+	for (i = 0; i < 200; i++)
+		send_add(s, true, 20181219, "burst", NULL);
+	todo_server_put(s);
+	KUNIT_EXPECT_EQ(test, todo_cache_drop(k), 0);
+	KUNIT_EXPECT_NULL(test, todo_cache_lookup(k));
+	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
+	KUNIT_EXPECT_STREQ(test, load(test, k), "next 1:");
+	KUNIT_EXPECT_EQ(test, todo_cache_drop(k), -ESRCH);
+	KUNIT_EXPECT_NULL(test, todo_cache_find(k));
+
+	/* A stored list without a server. */
+	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
+	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "stored", 6,
+					    &id, NULL), 0);
+	store(test, st, k, &list, 1);
+	todo_store_flush(st, -ESHUTDOWN);
+	todo_list_destroy(&list);
+	KUNIT_ASSERT_EQ(test, todo_db_exists(k), 1);
+	KUNIT_EXPECT_EQ(test, todo_cache_drop(k), 0);
+	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
+	KUNIT_EXPECT_EQ(test, todo_db_remove(k), 0);
+	KUNIT_EXPECT_STREQ(test, load(test, k), "next 1:");
+}
+
 static struct kunit_case todo_db_test_cases[] = {
 	KUNIT_CASE(todo_db_missing_key),
 	KUNIT_CASE(todo_db_store_then_load),
@@ -366,6 +471,9 @@ static struct kunit_case todo_db_test_cases[] = {
 	KUNIT_CASE(todo_db_burst_coalesced),
 	KUNIT_CASE(todo_db_idle_expiry),
 	KUNIT_CASE(todo_db_read_creates_nothing),
+	KUNIT_CASE(todo_db_sync_abandoned),
+	KUNIT_CASE(todo_db_stop_applies_queued),
+	KUNIT_CASE(todo_db_drop),
 	{}
 };
 

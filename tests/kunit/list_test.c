@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "codec.h"
 #include "list.h"
 
 #define DUMP_LEN	1024
@@ -19,7 +20,7 @@ static int todo_list_test_init(struct kunit *test)
 
 	list = kunit_kzalloc(test, sizeof(*list), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, list);
-	todo_list_init(list, 1000, 64);
+	todo_list_init(list, 1000, 64, TODO_CODEC_MAX_SIZE);
 	test->priv = list;
 	return 0;
 }
@@ -34,7 +35,7 @@ static u32 add(struct kunit *test, u32 date, const char *title)
 	u32 id = 0;
 
 	KUNIT_EXPECT_EQ(test, todo_list_add(test->priv, date, title,
-					    strlen(title), &id), 0);
+					    strlen(title), &id, NULL), 0);
 	return id;
 }
 
@@ -169,7 +170,8 @@ static void todo_list_update_entry(struct kunit *test)
 {
 	add_fixture(test);
 	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 2, NULL,
-					       "Updated shopping", 16), 0);
+					       "Updated shopping", 16, NULL),
+			0);
 	KUNIT_EXPECT_EQ(test, todo_list_size(test->priv), 3);
 	KUNIT_EXPECT_EQ(test, count_on(test, 20181220), 1);
 	KUNIT_EXPECT_STREQ(test, titles_on(test, 20181220),
@@ -199,9 +201,11 @@ static void todo_list_update_missing(struct kunit *test)
 	before = dump(test);
 	for (i = 0; i < ARRAY_SIZE(ids); i++) {
 		KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, ids[i], NULL,
-						       "Nope", 4), -ENOENT);
+						       "Nope", 4, NULL),
+				-ENOENT);
 		KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, ids[i],
-						       &date, NULL, 0), -ENOENT);
+						       &date, NULL, 0, NULL),
+				-ENOENT);
 		KUNIT_EXPECT_STREQ(test, dump(test), before);
 	}
 }
@@ -228,8 +232,8 @@ static void todo_list_ids_never_reused(struct kunit *test)
 	add_fixture(test);
 	KUNIT_EXPECT_EQ(test, todo_list_delete(test->priv, 3), 0);
 	KUNIT_EXPECT_EQ(test, add(test, 20181222, "Gym"), 4);
-	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 4, &date, "Run", 3),
-			0);
+	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 4, &date, "Run", 3,
+					       NULL), 0);
 	KUNIT_EXPECT_EQ(test, todo_list_delete(test->priv, 1), 0);
 	KUNIT_EXPECT_EQ(test, todo_list_delete(test->priv, 2), 0);
 	KUNIT_EXPECT_EQ(test, todo_list_delete(test->priv, 4), 0);
@@ -255,13 +259,13 @@ static void todo_list_update_date(struct kunit *test)
 	u32 date = 20181220;
 
 	add_fixture(test);
-	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 1, &date, NULL, 0),
-			0);
+	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 1, &date, NULL, 0,
+					       NULL), 0);
 	KUNIT_EXPECT_STREQ(test, titles_on(test, 20181219), "Movies");
 	KUNIT_EXPECT_STREQ(test, titles_on(test, 20181220), "Dentist|Shopping");
 	date = 20181221;
 	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 3, &date, "Cinema",
-					       6), 0);
+					       6, NULL), 0);
 	KUNIT_EXPECT_STREQ(test, dump(test),
 			   "4 3: 1/20181220/Dentist 2/20181220/Shopping 3/20181221/Cinema");
 }
@@ -289,7 +293,7 @@ static void todo_list_ch04_crud(struct kunit *test)
 
 	new_from(test, dates, titles, ARRAY_SIZE(dates));
 	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 1, NULL,
-					       "Updated", 7), 0);
+					       "Updated", 7, NULL), 0);
 	e = todo_list_next_on(test->priv, 20180101, 0);
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_EXPECT_EQ(test, e->id, 1);
@@ -322,16 +326,16 @@ static void todo_list_rejects_bad_input(struct kunit *test)
 
 	add_fixture(test);
 	before = dump(test);
-	KUNIT_EXPECT_EQ(test, todo_list_add(test->priv, bad, "x", 1, &id),
+	KUNIT_EXPECT_EQ(test, todo_list_add(test->priv, bad, "x", 1, &id, NULL),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, todo_list_add(test->priv, 20181219, "", 0, &id),
-			-EINVAL);
+	KUNIT_EXPECT_EQ(test, todo_list_add(test->priv, 20181219, "", 0, &id,
+					    NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, todo_list_add(test->priv, 20181219, "a\nb", 3,
-					    &id), -EINVAL);
-	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 1, &bad, NULL, 0),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 1, NULL, "\xff", 1),
-			-EINVAL);
+					    &id, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 1, &bad, NULL, 0,
+					       NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 1, NULL, "\xff", 1,
+					       NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, id, 0);
 	KUNIT_EXPECT_STREQ(test, dump(test), before);
 }
@@ -343,15 +347,15 @@ static void todo_list_limits(struct kunit *test)
 	const char *before;
 	u32 id;
 
-	todo_list_init(list, 3, 8);
+	todo_list_init(list, 3, 8, TODO_CODEC_MAX_SIZE);
 	add_fixture(test);
 	before = dump(test);
-	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181221, "Gym", 3, &id),
-			-EFBIG);
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181221, "Gym", 3, &id,
+					    NULL), -EFBIG);
 	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181221, "123456789", 9,
-					    &id), -EMSGSIZE);
-	KUNIT_EXPECT_EQ(test, todo_list_update(list, 1, NULL, "123456789", 9),
-			-EMSGSIZE);
+					    &id, NULL), -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 1, NULL, "123456789", 9,
+					       NULL), -EMSGSIZE);
 	KUNIT_EXPECT_STREQ(test, dump(test), before);
 
 	/* Room again after a delete; an 8-byte title is fine. */
@@ -369,10 +373,151 @@ static void todo_list_id_exhaustion(struct kunit *test)
 	list->next_id = U32_MAX;
 	KUNIT_EXPECT_EQ(test, add(test, 20181219, "last"), U32_MAX);
 	before = dump(test);
-	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181219, "x", 1, &id),
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181219, "x", 1, &id, NULL),
 			-EOVERFLOW);
 	KUNIT_EXPECT_STREQ(test, dump(test), before);
 	KUNIT_EXPECT_EQ(test, todo_list_find(list, U32_MAX)->id, U32_MAX);
+}
+
+/* The list's own count of its encoded size, against a walk of the list. */
+static void expect_bytes(struct kunit *test)
+{
+	struct todo_list *list = test->priv;
+	size_t size = 0;
+
+	KUNIT_ASSERT_EQ(test, todo_codec_size(list, &size), 0);
+	KUNIT_EXPECT_EQ(test, list->bytes, size);
+}
+
+/* Every change keeps the encoded size up to date, failed ones included. */
+static void todo_list_bytes_tracked(struct kunit *test)
+{
+	struct todo_list *list = test->priv;
+	u32 date = 20190101, id;
+
+	expect_bytes(test);
+	KUNIT_EXPECT_EQ(test, list->bytes, (size_t)TODO_CODEC_MIN_SIZE);
+	add_fixture(test);
+	expect_bytes(test);
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 1, NULL, "Dentist at 9",
+					       12, NULL), 0);
+	expect_bytes(test);
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 2, &date, "Shop", 4,
+					       NULL), 0);
+	expect_bytes(test);
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 3, &date, NULL, 0, NULL),
+			0);
+	expect_bytes(test);
+	KUNIT_EXPECT_EQ(test, todo_list_delete(list, 2), 0);
+	expect_bytes(test);
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, date, "a\nb", 3, &id, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 9, NULL, "x", 1, NULL),
+			-ENOENT);
+	expect_bytes(test);
+	KUNIT_EXPECT_EQ(test, todo_list_insert(list, 2, date, "back", 4), 0);
+	expect_bytes(test);
+	KUNIT_EXPECT_EQ(test, add(test, date, "caf\xc3\xa9"), 4);
+	expect_bytes(test);
+	todo_list_destroy(list);
+	expect_bytes(test);
+	KUNIT_EXPECT_EQ(test, list->bytes, (size_t)TODO_CODEC_MIN_SIZE);
+}
+
+/* Room for exactly two entries with 8-byte titles. */
+#define SMALL_MAX_BYTES	\
+	(TODO_CODEC_MIN_SIZE + 2 * (TODO_CODEC_ENTRY_SIZE + 8))
+
+/*
+ * The limit on the encoded size: an add or a title change that would pass
+ * it fails with -EFBIG and its own reason, and leaves the list as it was;
+ * the limit can be met exactly, and a delete or a shorter title makes room.
+ */
+static void todo_list_byte_limit(struct kunit *test)
+{
+	struct todo_list *list = test->priv;
+	const char *before, *why;
+	u32 id;
+
+	todo_list_init(list, 1000, 64, SMALL_MAX_BYTES);
+	KUNIT_EXPECT_EQ(test, add(test, 20181219, "Dentist1"), 1);
+	KUNIT_EXPECT_EQ(test, add(test, 20181220, "Shopping"), 2);
+	KUNIT_EXPECT_EQ(test, list->bytes, (size_t)SMALL_MAX_BYTES);
+	before = dump(test);
+
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181221, "G", 1, &id, &why),
+			-EFBIG);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "list would exceed the 256 MiB file size limit");
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 2, NULL, "Shopping!", 9,
+					       &why), -EFBIG);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "list would exceed the 256 MiB file size limit");
+	KUNIT_EXPECT_STREQ(test, dump(test), before);
+	KUNIT_EXPECT_EQ(test, list->next_id, 3);
+
+	/* A title of the same length, or a shorter one, still fits. */
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 2, NULL, "Shop", 4, &why),
+			0);
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 2, NULL, "Shopping", 8,
+					       &why), 0);
+	KUNIT_EXPECT_EQ(test, todo_list_delete(list, 1), 0);
+	KUNIT_EXPECT_EQ(test, add(test, 20181221, "Gym at 7"), 3);
+	KUNIT_EXPECT_EQ(test, list->bytes, (size_t)SMALL_MAX_BYTES);
+	expect_bytes(test);
+
+	/* The limit never goes above what can be stored. */
+	todo_list_destroy(list);
+	todo_list_init(list, 1000, 64, SIZE_MAX);
+	KUNIT_EXPECT_EQ(test, list->max_bytes, TODO_CODEC_MAX_SIZE);
+	KUNIT_EXPECT_EQ(test, TODO_CODEC_MAX_SIZE, (size_t)256 << 20);
+}
+
+/* Each failure of an add or an update says why, for the client. */
+static void todo_list_why(struct kunit *test)
+{
+	struct todo_list *list = test->priv;
+	u32 bad = 20180230, id;
+	const char *why;
+
+	todo_list_init(list, 1, 8, TODO_CODEC_MAX_SIZE);
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, bad, "x", 1, &id, &why),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "invalid date");
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181219, "123456789", 9,
+					    &id, &why), -EMSGSIZE);
+	KUNIT_EXPECT_STREQ(test, why, "title is longer than max_title_len");
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181219, "", 0, &id, &why),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "title is empty or not valid text");
+	KUNIT_EXPECT_EQ(test, add(test, 20181219, "one"), 1);
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181219, "two", 3, &id,
+					    &why), -EFBIG);
+	KUNIT_EXPECT_STREQ(test, why, "list is full (max_entries)");
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 7, NULL, "x", 1, &why),
+			-ENOENT);
+	KUNIT_EXPECT_STREQ(test, why, "entry id not found");
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 1, &bad, NULL, 0, &why),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "invalid date");
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 1, NULL, "123456789", 9,
+					       &why), -EMSGSIZE);
+	KUNIT_EXPECT_STREQ(test, why, "title is longer than max_title_len");
+	KUNIT_EXPECT_EQ(test, todo_list_delete(list, 1), 0);
+	list->next_id = 0;
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181219, "x", 1, &id, &why),
+			-EOVERFLOW);
+	KUNIT_EXPECT_STREQ(test, why, "list has used up every id");
 }
 
 #ifdef CONFIG_FAULT_INJECTION
@@ -415,12 +560,12 @@ static int add_gym(struct kunit *test)
 {
 	u32 id;
 
-	return todo_list_add(test->priv, 20181221, "Gym", 3, &id);
+	return todo_list_add(test->priv, 20181221, "Gym", 3, &id, NULL);
 }
 
 static int retitle_shopping(struct kunit *test)
 {
-	return todo_list_update(test->priv, 2, NULL, "Groceries", 9);
+	return todo_list_update(test->priv, 2, NULL, "Groceries", 9, NULL);
 }
 
 static void todo_list_alloc_failure(struct kunit *test)
@@ -429,6 +574,7 @@ static void todo_list_alloc_failure(struct kunit *test)
 	run_with_failures(test, add_gym);
 	run_with_failures(test, retitle_shopping);
 	KUNIT_EXPECT_STREQ(test, titles_on(test, 20181220), "Groceries");
+	expect_bytes(test);
 }
 #else
 static void todo_list_alloc_failure(struct kunit *test)
@@ -462,18 +608,18 @@ static void todo_list_100k_entries(struct kunit *test)
 	u32 id, last = 0;
 	int len;
 
-	todo_list_init(list, BIG, 64);
+	todo_list_init(list, BIG, 64, TODO_CODEC_MAX_SIZE);
 	for (i = 0; i < BIG; i++) {
 		len = scnprintf(title, sizeof(title), "entry %u", i + 1);
 		if (todo_list_add(list, big_date(i % BIG_DATES), title, len,
-				  &id)) {
+				  &id, NULL)) {
 			KUNIT_FAIL(test, "add %u failed", i + 1);
 			return;
 		}
 	}
 	KUNIT_EXPECT_EQ(test, todo_list_size(list), BIG);
 	KUNIT_EXPECT_EQ(test, list->next_id, BIG + 1);
-	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20000101, "x", 1, &id),
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20000101, "x", 1, &id, NULL),
 			-EFBIG);
 
 	steps = list->steps;
@@ -506,6 +652,7 @@ static void todo_list_100k_entries(struct kunit *test)
 		last = e->id;
 	}
 	KUNIT_EXPECT_EQ(test, n, BIG);
+	expect_bytes(test);
 }
 
 /* KUNIT_CASE_SLOW (6.6+) marks a case that takes more than a second. */
@@ -530,6 +677,9 @@ static struct kunit_case todo_list_test_cases[] = {
 	KUNIT_CASE(todo_list_rejects_bad_input),
 	KUNIT_CASE(todo_list_limits),
 	KUNIT_CASE(todo_list_id_exhaustion),
+	KUNIT_CASE(todo_list_bytes_tracked),
+	KUNIT_CASE(todo_list_byte_limit),
+	KUNIT_CASE(todo_list_why),
 	KUNIT_CASE(todo_list_alloc_failure),
 	KUNIT_CASE_SLOW(todo_list_100k_entries),
 	{}

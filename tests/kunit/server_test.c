@@ -311,24 +311,46 @@ static void todo_server_bounded_mailbox(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts_failed), 1);
 }
 
-/* A closed mailbox fails queued messages and refuses new ones. */
+/*
+ * A closed mailbox refuses new messages but keeps the queued ones for the
+ * server; an abort fails what is left.  A withdrawn message is answered.
+ */
 static void todo_server_mailbox_close(struct kunit *test)
 {
 	struct todo_mailbox mb;
 	struct todo_msg *a = msg_add(test, 20181219, "a");
 	struct todo_msg *b = msg_add(test, 20181219, "b");
+	struct todo_msg *c = msg_add(test, 20181219, "c");
+	struct todo_msg *got;
 
 	todo_mailbox_init(&mb, 8);
 	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, a, NULL), 0);
-	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&mb), 1);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, c, NULL), 0);
+	KUNIT_EXPECT_EQ(test, a->state, TODO_MSG_QUEUED);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&mb), 2);
 	todo_mailbox_close(&mb, -ESHUTDOWN);
-	KUNIT_EXPECT_TRUE(test, completion_done(&a->done));
-	KUNIT_EXPECT_EQ(test, a->err, -ESHUTDOWN);
-	KUNIT_EXPECT_EQ(test, refcount_read(&a->ref), 1);
+	KUNIT_EXPECT_FALSE(test, completion_done(&a->done));
 	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, b, NULL), -ESHUTDOWN);
 	KUNIT_EXPECT_FALSE(test, todo_mailbox_cancel(&mb, b));
+
+	/* The server still receives what was queued, then learns it closed. */
+	got = todo_mailbox_receive(&mb, 0);
+	KUNIT_EXPECT_PTR_EQ(test, got, a);
+	KUNIT_EXPECT_EQ(test, a->state, TODO_MSG_TAKEN);
+	KUNIT_EXPECT_FALSE(test, todo_mailbox_cancel(&mb, a));
+	todo_msg_finish(a, 0);
+	KUNIT_EXPECT_EQ(test, a->state, TODO_MSG_DONE);
+	KUNIT_EXPECT_EQ(test, refcount_read(&a->ref), 1);
+
+	todo_mailbox_abort(&mb);
+	KUNIT_EXPECT_TRUE(test, completion_done(&c->done));
+	KUNIT_EXPECT_EQ(test, c->err, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, refcount_read(&c->ref), 1);
+	KUNIT_EXPECT_NULL(test, todo_mailbox_receive(&mb, 0));
+	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&mb), 0);
 	todo_msg_put(a);
 	todo_msg_put(b);
+	todo_msg_put(c);
 }
 
 /* Reads are cursors: a small budget returns a prefix, and resumes. */

@@ -81,6 +81,10 @@ enum todo_attr {
  * @TODO_CMD_SYNC: [LIST] [, OWNER]; answers once every change made to the
  *	list (without LIST: to each of the owner's lists) before the request
  *	is on stable storage, or with the error that kept it from it.
+ * @TODO_CMD_DROP: LIST [, OWNER]; deletes the whole list, live or stored:
+ *	its server stops, its entries are freed and its file is removed.
+ *	Answered with an ack only, once the file is gone; an unknown list
+ *	fails with ESRCH.  It cannot be undone.
  */
 enum todo_cmd {
 	TODO_CMD_PING = 1,
@@ -90,6 +94,7 @@ enum todo_cmd {
 	TODO_CMD_DELETE,
 	TODO_CMD_LISTS,
 	TODO_CMD_SYNC,
+	TODO_CMD_DROP,
 
 	__TODO_CMD_MAX,
 	TODO_CMD_MAX = __TODO_CMD_MAX - 1
