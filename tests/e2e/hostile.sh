@@ -111,8 +111,9 @@ fill_disk()
 # A FIFO named like a list file: refused at once as damaged, without
 # waiting for a writer.  With one database worker, a blocked worker would
 # also block every other list's load.
-reload db_workers=1
+# db_dir is read once at load: what is planted there is seen after a reload.
 mkfifo $db/u0.fifo.list
+reload db_workers=1
 start=$SECONDS
 expect_fail "a FIFO named like a list file is refused" "damaged" \
 	timeout 20 todoctl entries fifo

@@ -137,6 +137,10 @@ echo 0 > /sys/module/todo/parameters/idle_timeout
 
 # Hostile db_dir content: each gives a clear error, nothing is followed.
 ln -s /etc/passwd $db/u0.evil.list
+mkdir $db/u0.dir.list
+echo garbage > $db/u0.junk.list
+head -c 100 $db/u0.john.list > $db/u0.trunc.list
+reload	# db_dir is read once at load: planted files are seen after it
 expect_fail "a symlink named like a list file" "symlink" todoctl entries evil
 expect_fail "a list behind a symlink refuses writes" "symlink" \
 	todoctl add evil 2018-12-19 x
@@ -145,12 +149,9 @@ if [ -L $db/u0.evil.list ]; then
 else
 	fail "the symlink is left as it is"
 fi
-mkdir $db/u0.dir.list
 expect_fail "a directory where a file should be" "damaged" \
 	todoctl entries dir
-echo garbage > $db/u0.junk.list
 expect_fail "a garbage file" "damaged" todoctl entries junk
-head -c 100 $db/u0.john.list > $db/u0.trunc.list
 expect_fail "a truncated file" "damaged" todoctl entries trunc
 expect "a list for a future version" 1 todoctl add --sync future 2018-12-19 x
 rmmod todo
