@@ -176,6 +176,21 @@ static void store(struct kunit *test, struct todo_store *st,
 	todo_store_submit(st, buf, len, gen);
 }
 
+/* Write a list holding one entry, 1/20181219/stored, as @k's file. */
+static void store_one(struct kunit *test, struct todo_key *k)
+{
+	struct todo_store *st = new_store(test, k);
+	struct todo_list list;
+	u32 id;
+
+	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
+	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "stored", 6,
+					    &id, NULL), 0);
+	store(test, st, k, &list, 1);
+	todo_store_flush(st, -ESHUTDOWN);
+	todo_list_destroy(&list);
+}
+
 /* 1st edition: store then get returns what was stored, next_id included. */
 static void todo_db_store_then_load(struct kunit *test)
 {
@@ -251,18 +266,11 @@ static void todo_db_two_phase_start(struct kunit *test)
 {
 	struct todo_key *k = key(test, OWNER, "two-phase");
 	struct todo_server *s;
-	struct todo_store *st = new_store(test, k);
-	struct todo_list list;
 	struct todo_msg *msg;
 	struct todo_copy *c;
 	u32 id = 0;
 
-	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
-	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "stored", 6,
-					    &id, NULL), 0);
-	store(test, st, k, &list, 1);
-	todo_store_flush(st, -ESHUTDOWN);
-	todo_list_destroy(&list);
+	store_one(test, k);
 
 	todo_load_delay_ms.val = 1000;
 	s = server(test, k);
@@ -429,9 +437,7 @@ static void todo_db_stop_applies_queued(struct kunit *test)
 static void todo_db_drop(struct kunit *test)
 {
 	struct todo_key *k = key(test, OWNER, "drop");
-	struct todo_store *st = new_store(test, k);
 	struct todo_server *s;
-	struct todo_list list;
 	unsigned int i;
 	u32 id;
 
@@ -449,12 +455,7 @@ static void todo_db_drop(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, todo_cache_find(k));
 
 	/* A stored list without a server. */
-	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
-	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "stored", 6,
-					    &id, NULL), 0);
-	store(test, st, k, &list, 1);
-	todo_store_flush(st, -ESHUTDOWN);
-	todo_list_destroy(&list);
+	store_one(test, k);
 	KUNIT_ASSERT_EQ(test, todo_db_exists(k), 1);
 	KUNIT_EXPECT_EQ(test, todo_cache_drop(k), 0);
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
