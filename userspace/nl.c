@@ -610,7 +610,7 @@ const char *tnl_strerror(int error)
 	case ETIMEDOUT:
 		return "list server timed out";
 	case EDQUOT:
-		return "over this user's quota";
+		return "too many lists for this user";
 	case ENOSPC:
 		return "too many live lists";
 	case EPERM:
