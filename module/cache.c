@@ -10,6 +10,28 @@
  * they get the lock, and counting an owner's lists against
  * max_lists_per_user cannot race with the owner's other new lists.  Other
  * owners' lists start in parallel.
+ *
+ * A server's life, in stages (see &enum todo_server_stage), and who may
+ * hold it in each:
+ *
+ * 1. Created (todo_server_create()): LIVE, unpublished; only its creator
+ *    holds it, with the one reference.
+ * 2. Published (todo_cache_get()): inserted in the table, which takes a
+ *    reference, and linked on its owner's list; its thread starts.  Held
+ *    by the table and by every user of a lookup; RCU readers may see it.
+ * 3. Retiring (todo_cache_retire_begin(), from its own thread, idle):
+ *    only when the table's is the last reference.  Still published, but
+ *    lookups take no reference; clients that want the list wait.  Back to
+ *    LIVE (todo_cache_retire_abort()) if its last store fails.
+ * 4. Dead (todo_cache_retire_end(), todo_cache_remove()): whoever moves it
+ *    to DEAD unpublishes it and owns the table's reference from then on.
+ *    Users of earlier lookups still hold theirs; RCU readers may still see
+ *    it but cannot take a reference.
+ * 5. Stopped (todo_server_stop(), by the owner of the table's reference,
+ *    or the reaper it hands it to): the thread has drained the mailbox,
+ *    stored the list and exited.  Then the table's reference is put.
+ * 6. Released (todo_server_put() of the last reference): the list is
+ *    freed, and the server after an RCU grace period.  The only release.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,6 +52,7 @@
 #include "cache.h"
 #include "database.h"
 #include "params.h"
+#include "quota.h"
 #include "server.h"
 
 /*
@@ -51,7 +74,6 @@ static atomic_t todo_nr_servers = ATOMIC_INIT(0);
 
 /**
  * struct todo_user - Per-owner accounting.
- * @lists: the owner's live lists (max_lists_per_user).
  * @create_lock: serialises the starts of the owner's servers, so that
  *	counting the owner's lists and adding one is atomic, and two clients
  *	never start one list twice; other owners are not held up, nor are
@@ -66,7 +88,6 @@ static atomic_t todo_nr_servers = ATOMIC_INIT(0);
  * the module is unloaded.
  */
 struct todo_user {
-	atomic_t lists;
 	struct mutex create_lock;	/* serialises starts, see above */
 	spinlock_t lock;		/* protects @servers, @nr_servers */
 	struct list_head servers;
@@ -74,6 +95,8 @@ struct todo_user {
 };
 
 static DEFINE_XARRAY(todo_users);
+
+static const struct todo_server_ops todo_cache_ops;
 
 /*
  * Retiring idle servers.  todo_retire_lock orders retirements against
@@ -146,22 +169,44 @@ static void todo_user_unlink(struct todo_server *s)
 	spin_unlock(&u->lock);
 }
 
-static void todo_uncharge(u32 uid)
+/*
+ * Stages 5 and 6 for a DEAD server, out of the table: stop it, put the
+ * table's reference, and count it out of max_servers.
+ */
+static void todo_cache_release(struct todo_server *s)
 {
-	struct todo_user *u = xa_load(&todo_users, uid);
-
-	atomic_dec(&u->lists);
+	might_sleep();
+	WARN_ON_ONCE(READ_ONCE(s->stage) != TODO_SERVER_DEAD);
+	todo_server_stop(s);
+	/* A thread that never ran left its new list counted (see quota.c). */
+	if (s->counted && !todo_db_exists(&s->key))
+		todo_quota_uncharge_list(s->key.owner);
+	todo_server_put(s);
 	atomic_dec(&todo_nr_servers);
 }
 
-/* Stop, uncharge and release a server that is out of the table. */
-static void todo_cache_release(struct todo_server *s)
+/*
+ * Make @s DEAD unless it is already: the caller then owns the table's
+ * reference and must unpublish the server.  Return: true if it did.
+ */
+static bool todo_cache_make_dead(struct todo_server *s)
 {
-	u32 owner = s->key.owner;
+	bool was_dead;
 
-	todo_server_stop(s);
-	todo_server_put(s);
-	todo_uncharge(owner);
+	spin_lock(&s->gate);
+	was_dead = s->stage == TODO_SERVER_DEAD;
+	s->stage = TODO_SERVER_DEAD;
+	spin_unlock(&s->gate);
+	return !was_dead;
+}
+
+/* Unpublish a DEAD server: out of the table and its owner's list. */
+static void todo_cache_unpublish(struct todo_server *s)
+{
+	WARN_ON_ONCE(rhashtable_remove_fast(&todo_servers, &s->node,
+					    todo_server_params));
+	todo_user_unlink(s);
+	wake_up_all(&todo_retire_wait);
 }
 
 /*
@@ -171,16 +216,24 @@ static void todo_cache_release(struct todo_server *s)
 static struct todo_server *todo_cache_try(const struct todo_key *key,
 					  bool *retiring)
 {
+	enum todo_server_stage stage = TODO_SERVER_DEAD;
 	struct todo_server *s;
 
 	rcu_read_lock();
 	s = rhashtable_lookup(&todo_servers, key, todo_server_params);
-	*retiring = s && !refcount_inc_not_zero(&s->ref);
+	if (s)
+		stage = todo_server_tryget(s);
 	rcu_read_unlock();
-	return *retiring ? NULL : s;
+	/*
+	 * A DEAD server still in the table is about to leave it: wait for
+	 * that as for a retirement, so that a new server of the key is never
+	 * inserted beside it.
+	 */
+	*retiring = s && stage != TODO_SERVER_LIVE;
+	return stage == TODO_SERVER_LIVE ? s : NULL;
 }
 
-/* Is the server of @key in the table but retiring? */
+/* Is the server of @key in the table but retiring, or leaving it? */
 static bool todo_cache_retiring(const struct todo_key *key)
 {
 	struct todo_server *s;
@@ -188,7 +241,7 @@ static bool todo_cache_retiring(const struct todo_key *key)
 
 	rcu_read_lock();
 	s = rhashtable_lookup(&todo_servers, key, todo_server_params);
-	retiring = s && !refcount_read(&s->ref);
+	retiring = s && READ_ONCE(s->stage) != TODO_SERVER_LIVE;
 	rcu_read_unlock();
 	return retiring;
 }
@@ -196,19 +249,22 @@ static bool todo_cache_retiring(const struct todo_key *key)
 /*
  * Wait until the server of @key, seen retiring, has left the table (its
  * last store succeeded) or is live again (the store failed).  The wait is
- * killable and bounded by call_timeout_ms: a retiring server's last store
- * may take as long as the disk makes it.
+ * killable and bounded by *@timeout, the jiffies left to the request,
+ * which it reduces: a retiring server's last store may take as long as
+ * the disk makes it.
  */
-static int todo_cache_wait_retired(const struct todo_key *key)
+static int todo_cache_wait_retired(const struct todo_key *key, long *timeout)
 {
 	long left;
 
 	might_sleep();
+	if (*timeout <= 0)
+		return -ETIMEDOUT;
 	left = wait_event_killable_timeout(todo_retire_wait,
-					   !todo_cache_retiring(key),
-					   msecs_to_jiffies(todo_param(&todo_call_timeout_ms)));
+					   !todo_cache_retiring(key), *timeout);
 	if (left < 0)
 		return -EINTR;
+	*timeout = left;
 	return left ? 0 : -ETIMEDOUT;
 }
 
@@ -219,7 +275,8 @@ static int todo_cache_wait_retired(const struct todo_key *key)
  * ERR_PTR() (-EINTR, -ETIMEDOUT) without it.
  */
 static struct todo_server *todo_cache_lock_owner(struct todo_user *u,
-						 const struct todo_key *key)
+						 const struct todo_key *key,
+						 long *timeout)
 {
 	struct todo_server *s;
 	bool retiring;
@@ -233,7 +290,7 @@ static struct todo_server *todo_cache_lock_owner(struct todo_user *u,
 			return s;
 		mutex_unlock(&u->create_lock);
 		/* Its last store runs; then the list is on disk, or live. */
-		err = todo_cache_wait_retired(key);
+		err = todo_cache_wait_retired(key, timeout);
 		if (err)
 			return ERR_PTR(err);
 	}
@@ -255,76 +312,96 @@ struct todo_server *todo_cache_lookup(const struct todo_key *key)
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_lookup);
 
 /*
- * May the owner have the list @key?  A list that has a file exists already;
- * a new one must leave the owner's lists, live or stored, no more than
- * max_lists_per_user.  Counts from memory: the database's index of files,
- * and the owner's live servers whose list has no file yet.  Called with
- * the owner's create_lock held, so no other list of the owner appears
- * meanwhile.
+ * May the owner have the list @key?  A list that has a file exists
+ * already; a new one is counted against max_lists_per_user (see quota.c),
+ * and its server will uncount it if it ends without a file.  Called with
+ * the owner's create_lock held: no server of @key runs, so nothing creates
+ * its file meanwhile.  Return: 0, with *@counted telling whether the list
+ * was counted here; -EDQUOT; -ENOMEM.
  */
-static int todo_cache_room(struct todo_user *u, const struct todo_key *key)
+static int todo_cache_room(struct todo_user *u, const struct todo_key *key,
+			   bool exempt, bool *counted)
 {
-	unsigned int n = todo_db_count(key->owner);
-	struct todo_server *s;
+	int err;
 
 	lockdep_assert_held(&u->create_lock);
+	*counted = false;
 	if (todo_db_exists(key))
 		return 0;
-	spin_lock(&u->lock);
-	list_for_each_entry(s, &u->servers, owner_node)
-		n += !todo_db_exists(&s->key);
-	spin_unlock(&u->lock);
-	return n < todo_param(&todo_max_lists_per_user) ? 0 : -EDQUOT;
+	err = todo_quota_charge_list(key->owner, exempt);
+	*counted = !err;
+	return err;
 }
 
 /**
- * todo_cache_get() - Find the server of a list, starting one if needed.
+ * todo_cache_open() - Find the server of a list, starting one if needed.
  * @key: the list.
+ * @flags: %TODO_OPEN_CREATE to create the list if it does not exist (else
+ *	only a stored list gets a server), %TODO_OPEN_EXEMPT if the
+ *	requester may exceed max_lists_per_user (CAP_SYS_RESOURCE).
+ * @timeout: jiffies left to the request, reduced by the time waited.
+ *
+ * A server caught retiring, or leaving the table, is waited for (killable,
+ * within *@timeout); then the list is live again, stored, or gone.
  *
  * Context: process context; may sleep.
- * Return: the server with a reference the caller must put; or
- * ERR_PTR(-EDQUOT) if the owner has max_lists_per_user live lists, or
- * that many lists live or stored and this one is new,
- * ERR_PTR(-ENOSPC) if max_servers servers run; ERR_PTR(-EINTR) or
- * ERR_PTR(-ETIMEDOUT) if the caller was killed, or call_timeout_ms passed,
- * while the list's previous server finished retiring; ERR_PTR(-ENOMEM) or
- * another error if the server could not be created.
+ * Return: the server with a reference the caller must put; NULL if the
+ * list exists nowhere and %TODO_OPEN_CREATE is not given; or
+ * ERR_PTR(-EDQUOT) if the list is new and the owner has
+ * max_lists_per_user lists, live or stored; ERR_PTR(-ENOSPC) if
+ * max_servers servers run; ERR_PTR(-EINTR) or ERR_PTR(-ETIMEDOUT) if the
+ * caller was killed, or its time ran out, while the list's previous
+ * server finished retiring; ERR_PTR(-ENOMEM) or another error if the
+ * server could not be created.
  */
-struct todo_server *todo_cache_get(const struct todo_key *key)
+struct todo_server *todo_cache_open(const struct todo_key *key,
+				    unsigned int flags, long *timeout)
 {
 	struct todo_server *s, *old;
 	struct todo_user *u;
-	bool retiring;
+	bool retiring, counted;
 	int err;
 
 	might_sleep();
 	s = todo_cache_try(key, &retiring);
 	if (s)
 		return s;
+	/* Reads never create a list: nothing to start for one not stored. */
+	if (!(flags & TODO_OPEN_CREATE) && !retiring && !todo_db_exists(key))
+		return NULL;
 	u = todo_user_get(key->owner);
 	if (IS_ERR(u))
 		return ERR_CAST(u);
 	/* Another client of the owner may have started it meanwhile. */
-	s = todo_cache_lock_owner(u, key);
+	s = todo_cache_lock_owner(u, key, timeout);
 	if (s) {
 		if (!IS_ERR(s))
 			mutex_unlock(&u->create_lock);
 		return s;
 	}
-
-	if (!todo_charge(&u->lists, todo_param(&todo_max_lists_per_user))) {
-		s = ERR_PTR(-EDQUOT);
+	/*
+	 * Checked again under the mutex: a list dropped meanwhile is not
+	 * brought back by a read.
+	 */
+	if (!(flags & TODO_OPEN_CREATE) && !todo_db_exists(key))
 		goto out_unlock;
-	}
+
 	if (!todo_charge(&todo_nr_servers, todo_param(&todo_max_servers))) {
-		atomic_dec(&u->lists);
 		s = ERR_PTR(-ENOSPC);
 		goto out_unlock;
 	}
-	err = todo_cache_room(u, key);
-	s = err ? ERR_PTR(err) : todo_server_create(key);
-	if (IS_ERR(s))
+	err = todo_cache_room(u, key, flags & TODO_OPEN_EXEMPT, &counted);
+	if (err) {
+		s = ERR_PTR(err);
 		goto out_uncharge;
+	}
+	s = todo_server_create(key, &todo_cache_ops);
+	if (IS_ERR(s)) {
+		if (counted)
+			todo_quota_uncharge_list(key->owner);
+		goto out_uncharge;
+	}
+	s->counted = counted;
 	refcount_inc(&s->ref);	/* the table's */
 
 	/*
@@ -338,6 +415,7 @@ struct todo_server *todo_cache_get(const struct todo_key *key)
 	if (old) {
 		mutex_unlock(&u->create_lock);
 		refcount_dec(&s->ref);
+		todo_cache_make_dead(s);
 		todo_cache_release(s);
 		return old;
 	}
@@ -347,10 +425,29 @@ struct todo_server *todo_cache_get(const struct todo_key *key)
 	return s;
 
 out_uncharge:
-	todo_uncharge(key->owner);
+	atomic_dec(&todo_nr_servers);
 out_unlock:
 	mutex_unlock(&u->create_lock);
 	return s;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_open);
+
+/**
+ * todo_cache_get() - Find the server of a list, creating the list if new.
+ * @key: the list.
+ * @exempt: the requester may exceed max_lists_per_user.
+ *
+ * todo_cache_open() with %TODO_OPEN_CREATE, within call_timeout_ms.
+ *
+ * Context: process context; may sleep.
+ * Return: as todo_cache_open(), never NULL.
+ */
+struct todo_server *todo_cache_get(const struct todo_key *key, bool exempt)
+{
+	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
+
+	return todo_cache_open(key, TODO_OPEN_CREATE |
+			       (exempt ? TODO_OPEN_EXEMPT : 0), &timeout);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_get);
 
@@ -358,34 +455,16 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_get);
  * todo_cache_find() - Find the server of an existing list, live or stored.
  * @key: the list.
  *
- * A stored list without a live server gets one, which loads it.  A list
- * that is neither live nor stored is not created.  A server caught
- * retiring is waited for (killable, at most call_timeout_ms).
+ * todo_cache_open() without %TODO_OPEN_CREATE, within call_timeout_ms.
  *
  * Context: process context; may sleep.
- * Return: the server with a reference the caller must put; NULL if the
- * list does not exist; or an ERR_PTR() from todo_cache_get().
+ * Return: as todo_cache_open().
  */
 struct todo_server *todo_cache_find(const struct todo_key *key)
 {
-	struct todo_server *s;
-	bool retiring;
-	int err;
+	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
 
-	for (;;) {
-		s = todo_cache_try(key, &retiring);
-		if (s)
-			return s;
-		if (!retiring)
-			break;
-		/* Its last store runs; then the list is on disk, or live. */
-		err = todo_cache_wait_retired(key);
-		if (err)
-			return ERR_PTR(err);
-	}
-	if (!todo_db_exists(key))
-		return NULL;
-	return todo_cache_get(key);
+	return todo_cache_open(key, 0, &timeout);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_find);
 
@@ -394,17 +473,18 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_find);
  * @owner: the owner.
  * @out: set to an array of referenced servers, freed by the caller with
  *	kvfree() after putting each.
+ * @timeout: jiffies left to the request, reduced by the time waited.
  *
  * Each live server appears once.  A server found retiring is waited for
- * (killable, bounded by call_timeout_ms): if its last store succeeded its
+ * (killable, within *@timeout): if its last store succeeded its
  * list is on disk and it is left out; if the store failed it is live again
  * and included.  So a sync of every list never misses a store in flight.
  *
  * Context: process context; may sleep.
  * Return: the number of servers; -ENOMEM; -EINTR or -ETIMEDOUT if a
- * retiring server could not be waited for.
+ * retiring server could not be waited for within *@timeout.
  */
-int todo_cache_grab(u32 owner, struct todo_server ***out)
+int todo_cache_grab(u32 owner, struct todo_server ***out, long *timeout)
 {
 	struct todo_user *u = xa_load(&todo_users, owner);
 	unsigned int cap, n = 0, nr = 0, i;
@@ -433,15 +513,21 @@ int todo_cache_grab(u32 owner, struct todo_server ***out)
 		kvfree(retiring);
 	}
 	list_for_each_entry(s, &u->servers, owner_node) {
-		if (refcount_inc_not_zero(&s->ref))
+		switch (todo_server_tryget(s)) {
+		case TODO_SERVER_LIVE:
 			a[n++] = s;
-		else
+			break;
+		case TODO_SERVER_RETIRING:
 			retiring[nr++] = s->key;
+			break;
+		case TODO_SERVER_DEAD:
+			break;	/* being removed: stopped with its list stored */
+		}
 	}
 	spin_unlock(&u->lock);
 
 	for (i = 0; i < nr; i++) {
-		err = todo_cache_wait_retired(&retiring[i]);
+		err = todo_cache_wait_retired(&retiring[i], timeout);
 		if (err)
 			goto fail;
 		s = todo_cache_lookup(&retiring[i]);
@@ -461,140 +547,122 @@ fail:
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_grab);
 
 /**
- * todo_cache_retire_begin() - An idle server asks to retire.
+ * todo_cache_retire_begin() - A server asks to retire.
  * @s: the server, from its own thread.
+ * @idle: it has been idle for idle_timeout; else its list is dropped.
  *
- * Succeeds only if the cache's is the last reference: it is then dropped
- * to zero, so no lookup can return the server any more and nobody else
- * holds it.  The server stays in the table, which makes a client that
- * wants the list wait until todo_cache_retire_end() (the server's last
- * store runs in between, so the next server loads it).
+ * An idle server may retire only if the table's is the last reference.
+ * The server is then RETIRING, and no lookup takes a reference to it any
+ * more.  It stays in
+ * the table, which makes a client that wants the list wait until
+ * todo_cache_retire_end() (the server's last store runs in between, so the
+ * next server loads it).
  *
  * Context: the server's kthread.
  * Return: true if the server must now store its list and call
  * todo_cache_retire_end(), or todo_cache_retire_abort() if the store
  * failed.
  */
-bool todo_cache_retire_begin(struct todo_server *s)
+bool todo_cache_retire_begin(struct todo_server *s, bool idle)
 {
 	bool ok = false;
 
 	mutex_lock(&todo_retire_lock);
-	if (!todo_closing && refcount_dec_if_one(&s->ref)) {
-		atomic_inc(&todo_retiring);
+	spin_lock(&s->gate);
+	if (!todo_closing && s->stage == TODO_SERVER_LIVE &&
+	    (!idle || refcount_read(&s->ref) == 1)) {
+		s->stage = TODO_SERVER_RETIRING;
 		ok = true;
 	}
+	spin_unlock(&s->gate);
+	if (ok)
+		atomic_inc(&todo_retiring);
 	mutex_unlock(&todo_retire_lock);
 	return ok;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_retire_begin);
 
-/**
- * todo_cache_retire_abort() - A retiring server stays, its store failed.
- * @s: the server, from its own thread, after todo_cache_retire_begin().
- *
- * The cache's reference comes back, so lookups find the server again and
- * its list, which only memory holds now, is not dropped.
- *
- * Context: the server's kthread.
- */
-void todo_cache_retire_abort(struct todo_server *s)
+/* A retirement is over, whichever way. */
+static void todo_cache_retired(void)
 {
-	mutex_lock(&todo_retire_lock);
-	refcount_set(&s->ref, 1);
-	atomic_dec(&todo_retiring);
-	mutex_unlock(&todo_retire_lock);
-	wake_up_all(&todo_retire_wait);
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_cache_retire_abort);
-
-static void todo_cache_reap(struct work_struct *work)
-{
-	struct todo_server *s = container_of(work, struct todo_server, retire);
-	u32 owner = s->key.owner;
-
-	todo_server_stop(s);
-	todo_server_free(s);
-	todo_uncharge(owner);
 	if (atomic_dec_and_test(&todo_retiring))
 		wake_up_all(&todo_retire_wait);
 }
 
 /**
- * todo_cache_retire_end() - Remove a retiring server; reap it.
+ * todo_cache_retire_abort() - A retiring server stays, its store failed.
+ * @s: the server, from its own thread, after todo_cache_retire_begin().
+ *
+ * The server is LIVE again, so lookups find it and its list, which only
+ * memory holds now, is not dropped.  The table held its reference
+ * throughout: no count comes back from zero.
+ *
+ * Context: the server's kthread.
+ */
+void todo_cache_retire_abort(struct todo_server *s)
+{
+	spin_lock(&s->gate);
+	if (s->stage == TODO_SERVER_RETIRING)
+		s->stage = TODO_SERVER_LIVE;
+	spin_unlock(&s->gate);
+	wake_up_all(&todo_retire_wait);
+	todo_cache_retired();
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_retire_abort);
+
+/* Stages 5 and 6 of a retired server, off its own thread. */
+static void todo_cache_reap(struct work_struct *work)
+{
+	struct todo_server *s = container_of(work, struct todo_server, retire);
+
+	todo_cache_release(s);
+	todo_cache_retired();
+}
+
+/**
+ * todo_cache_retire_end() - A retiring server's list is on disk: reap it.
  * @s: the server, from its own thread, after its last store.
  *
- * The thread then waits to be stopped by the reaper.
+ * The server is made DEAD and unpublished, and the reaper, which now owns
+ * the table's reference, stops it; the thread waits for that.
  *
  * Context: the server's kthread.
  */
 void todo_cache_retire_end(struct todo_server *s)
 {
-	rhashtable_remove_fast(&todo_servers, &s->node, todo_server_params);
-	todo_user_unlink(s);
-	wake_up_all(&todo_retire_wait);
+	if (!todo_cache_make_dead(s)) {
+		/* Removed meanwhile; its remover stops it. */
+		todo_cache_retired();
+		return;
+	}
+	todo_cache_unpublish(s);
 	INIT_WORK(&s->retire, todo_cache_reap);
 	queue_work(todo_reaper_wq, &s->retire);
 }
 
+static const struct todo_server_ops todo_cache_ops = {
+	.retire_begin = todo_cache_retire_begin,
+	.retire_abort = todo_cache_retire_abort,
+	.retire_end = todo_cache_retire_end,
+};
+
 /**
- * todo_cache_remove() - Unregister a server and stop it.
+ * todo_cache_remove() - Unpublish a server and stop it.
  * @s: the server; the caller holds a reference, which it still puts.
  *
  * Context: process context; sleeps until the server's kthread has exited.
- * Return: true if this call removed it, false if it was already gone.
+ * Return: true if this call removed it, false if it was already DEAD.
  */
 bool todo_cache_remove(struct todo_server *s)
 {
-	if (rhashtable_remove_fast(&todo_servers, &s->node, todo_server_params))
+	might_sleep();
+	if (!todo_cache_make_dead(s))
 		return false;
-	todo_user_unlink(s);
+	todo_cache_unpublish(s);
 	todo_cache_release(s);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_remove);
-
-/**
- * todo_cache_drop() - Delete a list: its server, its entries and its file.
- * @key: the list.
- *
- * Holds the owner's start mutex throughout, so no server of the list
- * starts meanwhile.  A server found retiring is waited for; a live one is
- * taken out of the table and stopped (requests still queued are handled,
- * later ones fail with -ESHUTDOWN, and it stores the list a last time);
- * then the file is removed, after that store, so that the list does not
- * come back.
- *
- * Context: process context; sleeps.
- * Return: 0; -ESRCH if the list is neither live nor stored; -EINTR or
- * -ETIMEDOUT (see todo_cache_get()); or why the file could not be removed.
- */
-int todo_cache_drop(const struct todo_key *key)
-{
-	struct todo_server *s;
-	struct todo_user *u;
-	int err;
-
-	might_sleep();
-	u = todo_user_get(key->owner);
-	if (IS_ERR(u))
-		return PTR_ERR(u);
-	s = todo_cache_lock_owner(u, key);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	if (s) {
-		todo_cache_remove(s);
-		todo_server_put(s);
-	} else if (!todo_db_exists(key)) {
-		err = -ESRCH;
-		goto out;
-	}
-	err = todo_db_remove(key);
-out:
-	mutex_unlock(&u->create_lock);
-	return err;
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_cache_drop);
 
 /**
  * struct todo_stored_walk - Collects the stored lists of one owner.
@@ -761,9 +829,13 @@ int todo_cache_init(void)
 	return err;
 }
 
+/* Exit: no lookup, start or retirement runs any more. */
 static void todo_cache_free_one(void *ptr, void *arg)
 {
-	todo_cache_release(ptr);
+	struct todo_server *s = ptr;
+
+	if (todo_cache_make_dead(s))
+		todo_cache_release(s);
 }
 
 /**

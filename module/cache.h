@@ -37,17 +37,22 @@ struct todo_list_info {
 	u32 last_error;
 };
 
+/* Flags of todo_cache_open(). */
+#define TODO_OPEN_CREATE	0x1	/* create the list if it is new */
+#define TODO_OPEN_EXEMPT	0x2	/* may exceed max_lists_per_user */
+
 int todo_cache_init(void);
 void todo_cache_exit(void);
 struct todo_server *todo_cache_lookup(const struct todo_key *key);
-struct todo_server *todo_cache_get(const struct todo_key *key);
+struct todo_server *todo_cache_open(const struct todo_key *key,
+				    unsigned int flags, long *timeout);
+struct todo_server *todo_cache_get(const struct todo_key *key, bool exempt);
 bool todo_cache_remove(struct todo_server *s);
-int todo_cache_drop(const struct todo_key *key);
-bool todo_cache_retire_begin(struct todo_server *s);
+bool todo_cache_retire_begin(struct todo_server *s, bool idle);
 void todo_cache_retire_end(struct todo_server *s);
 void todo_cache_retire_abort(struct todo_server *s);
 struct todo_server *todo_cache_find(const struct todo_key *key);
-int todo_cache_grab(u32 owner, struct todo_server ***out);
+int todo_cache_grab(u32 owner, struct todo_server ***out, long *timeout);
 int todo_cache_lists(u32 owner, struct todo_list_info **infos);
 unsigned int todo_cache_nr_servers(void);
 

@@ -33,6 +33,7 @@
 #include "list.h"
 #include "message.h"
 #include "params.h"
+#include "quota.h"
 #include "storage.h"
 
 static char *db_dir = "/var/lib/todo";
@@ -71,12 +72,19 @@ static struct workqueue_struct *todo_db_wq_of(const struct todo_key *key)
  * @node: link in todo_db_files.
  * @owner_node: link in &todo_db_owner.files.
  * @key: the list.
+ * @size: the file's size, as the last successful store or the scan at
+ *	load found it; 0 for anything but a regular file.  Written under
+ *	todo_db_files_lock or by the list's own store, read under RCU.
  * @rcu: for the deferred free; lookups run under RCU.
+ *
+ * While no server holds the list, the owner's quota is charged for it
+ * here: one list and @size bytes (see quota.c).
  */
 struct todo_db_file {
 	struct rhash_head node;
 	struct list_head owner_node;
 	struct todo_key key;
+	size_t size;
 	struct rcu_head rcu;
 };
 
@@ -109,8 +117,11 @@ static const struct rhashtable_params todo_db_file_params = {
 	.automatic_shrinking = true,
 };
 
-/* Add @key to the index unless it is there. */
-static int todo_db_index_add(const struct todo_key *key, void *unused)
+/*
+ * Add @key to the index unless it is there; record the file's @size.
+ * Return: 1 if added, 0 if it was there, or a negative errno.
+ */
+static int todo_db_index_add(const struct todo_key *key, size_t size)
 {
 	struct todo_db_owner *o;
 	struct todo_db_file *f;
@@ -118,8 +129,11 @@ static int todo_db_index_add(const struct todo_key *key, void *unused)
 
 	might_sleep();
 	mutex_lock(&todo_db_files_lock);
-	if (rhashtable_lookup_fast(&todo_db_files, key, todo_db_file_params))
+	f = rhashtable_lookup_fast(&todo_db_files, key, todo_db_file_params);
+	if (f) {
+		WRITE_ONCE(f->size, size);
 		goto out;
+	}
 	err = -ENOMEM;
 	o = xa_load(&todo_db_owners, key->owner);
 	if (!o) {
@@ -139,6 +153,7 @@ static int todo_db_index_add(const struct todo_key *key, void *unused)
 	if (!f)
 		goto out;
 	f->key = *key;
+	f->size = size;
 	err = rhashtable_insert_fast(&todo_db_files, &f->node,
 				     todo_db_file_params);
 	if (err) {
@@ -146,10 +161,23 @@ static int todo_db_index_add(const struct todo_key *key, void *unused)
 		goto out;
 	}
 	list_add_tail(&f->owner_node, &o->files);
-	o->nr++;
+	WRITE_ONCE(o->nr, o->nr + 1);
+	err = 1;
 out:
 	mutex_unlock(&todo_db_files_lock);
 	return err;
+}
+
+/* The list's own store wrote @size bytes: no other writer of its entry. */
+static void todo_db_index_resize(const struct todo_key *key, size_t size)
+{
+	struct todo_db_file *f;
+
+	rcu_read_lock();
+	f = rhashtable_lookup(&todo_db_files, key, todo_db_file_params);
+	if (f)
+		WRITE_ONCE(f->size, size);
+	rcu_read_unlock();
 }
 
 /* Remove @key from the index if it is there. */
@@ -165,7 +193,7 @@ static void todo_db_index_remove(const struct todo_key *key)
 				       todo_db_file_params);
 		list_del(&f->owner_node);
 		o = xa_load(&todo_db_owners, key->owner);
-		o->nr--;
+		WRITE_ONCE(o->nr, o->nr - 1);
 		kfree_rcu(f, rcu);
 	}
 	mutex_unlock(&todo_db_files_lock);
@@ -175,12 +203,12 @@ static void todo_db_index_remove(const struct todo_key *key)
  * todo_db_remove() - Remove a list's file.
  * @key: the list.
  *
- * The caller makes sure no store of the list is pending or can start: it
- * holds the owner's start mutex and the list has no server (a server's
- * stores are complete once it has stopped).  Not run on a worker, since
- * nothing of the list is queued there.
+ * Called by the list's server, which makes sure no store of the list is
+ * pending or can start (todo_store_discard()), and which then uncharges
+ * the list's owner (see quota.c).  Not run on a worker, since nothing of
+ * the list is queued there.
  *
- * Context: process context; sleeps (an unlink and a directory fsync).
+ * Context: the list's server; sleeps (an unlink and a directory fsync).
  * Return: 0 if the list has no file any more (also if it had none), or a
  * negative errno, the list then still being stored.
  */
@@ -258,6 +286,29 @@ bool todo_db_exists(const struct todo_key *key)
 	return found;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_db_exists);
+
+/**
+ * todo_db_size() - The size of a list's file, as last stored.
+ * @key: the list.
+ *
+ * Asks the in-memory index, not the disk.
+ *
+ * Context: any.
+ * Return: the size in bytes; 0 if the list has no file.
+ */
+size_t todo_db_size(const struct todo_key *key)
+{
+	struct todo_db_file *f;
+	size_t size = 0;
+
+	rcu_read_lock();
+	f = rhashtable_lookup(&todo_db_files, key, todo_db_file_params);
+	if (f)
+		size = READ_ONCE(f->size);
+	rcu_read_unlock();
+	return size;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_db_size);
 
 /**
  * todo_db_count() - How many lists of an owner have a file.
@@ -515,7 +566,13 @@ void todo_store_write(struct todo_store *st)
 
 	if (todo_param(&todo_store_delay_ms))
 		msleep(todo_param(&todo_store_delay_ms));
-	err = todo_storage_write(st->key, buf, len);
+	/*
+	 * A list that has a file is in the index: its entry is made before
+	 * the file, and a store that cannot make it fails like a write.
+	 */
+	err = todo_db_exists(st->key) ? 0 : todo_db_index_add(st->key, 0);
+	if (err >= 0)
+		err = todo_storage_write(st->key, buf, len);
 	kvfree(buf);
 
 	spin_lock(&st->lock);
@@ -529,8 +586,8 @@ void todo_store_write(struct todo_store *st)
 	if (!st->buf)
 		st->busy = false;
 	spin_unlock(&st->lock);
-	if (!err && !todo_db_exists(st->key))
-		todo_db_index_add(st->key, NULL);	/* else retried next store */
+	if (!err)
+		todo_db_index_resize(st->key, len);
 	if (err) {
 		char name[TODO_FILE_NAME_MAX];
 
@@ -541,6 +598,29 @@ void todo_store_write(struct todo_store *st)
 	todo_store_wake(st, gen, err);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_write);
+
+/**
+ * todo_store_discard() - Drop the pending snapshot; wait for the write.
+ * @st: the list's store state.
+ * @err: the error SYNC messages still waiting complete with.
+ *
+ * Once this returns no store of the list runs or is pending, and none
+ * starts unless the server submits one.
+ *
+ * Context: the list's server; sleeps.
+ */
+void todo_store_discard(struct todo_store *st, int err)
+{
+	void *buf;
+
+	spin_lock(&st->lock);
+	buf = st->buf;
+	st->buf = NULL;
+	spin_unlock(&st->lock);
+	kvfree(buf);
+	todo_store_flush(st, err);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_store_discard);
 
 /**
  * todo_store_flush() - Wait for the list's stores; fail remaining waiters.
@@ -555,6 +635,44 @@ void todo_store_flush(struct todo_store *st, int err)
 	todo_store_wake(st, U64_MAX, err);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_flush);
+
+/* One file found by the scan at load: index it, count it (see quota.c). */
+static int todo_db_index_scan(const struct todo_key *key, void *unused)
+{
+	int err = todo_db_index_add(key, 0);
+
+	return err <= 0 ? err : todo_quota_charge_list(key->owner, true);
+}
+
+/*
+ * After the scan, outside the directory walk (whose lock a lookup would
+ * need): each file's size, charged to its owner.  A look at the inode,
+ * not a read.
+ */
+static int todo_db_index_sizes(void)
+{
+	struct todo_db_owner *o;
+	struct todo_db_file *f;
+	unsigned long owner;
+	loff_t size;
+	int err = 0;
+
+	mutex_lock(&todo_db_files_lock);
+	xa_for_each(&todo_db_owners, owner, o) {
+		list_for_each_entry(f, &o->files, owner_node) {
+			size = 0;	/* if it is not a regular file */
+			todo_storage_size(&f->key, &size);
+			f->size = size;
+			err = todo_quota_charge_bytes(owner, size, true);
+			if (err)
+				goto out;
+			cond_resched();
+		}
+	}
+out:
+	mutex_unlock(&todo_db_files_lock);
+	return err;
+}
 
 /**
  * todo_db_init() - Open db_dir and start the workers.
@@ -580,7 +698,9 @@ int todo_db_init(void)
 		return err;
 	}
 	todo_db_indexed = true;
-	err = todo_storage_for_each(todo_db_index_add, NULL);
+	err = todo_storage_for_each(todo_db_index_scan, NULL);
+	if (!err)
+		err = todo_db_index_sizes();
 	if (err) {
 		pr_err("cannot read db_dir %s: error %d\n", db_dir, err);
 		todo_db_exit();

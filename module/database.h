@@ -56,6 +56,7 @@ void todo_db_exit(void);
 unsigned int todo_db_worker_of(const struct todo_key *key);
 int todo_db_load(const struct todo_key *key, struct todo_list *list);
 bool todo_db_exists(const struct todo_key *key);
+size_t todo_db_size(const struct todo_key *key);
 unsigned int todo_db_count(u32 owner);
 int todo_db_remove(const struct todo_key *key);
 int todo_db_stored(u32 owner,
@@ -71,6 +72,7 @@ void todo_store_submit(struct todo_store *st, void *buf, size_t len,
 void todo_store_wait(struct todo_store *st, struct todo_msg *msg, u64 gen);
 bool todo_store_cancel(struct todo_store *st, struct todo_msg *msg);
 void todo_store_write(struct todo_store *st);
+void todo_store_discard(struct todo_store *st, int err);
 void todo_store_flush(struct todo_store *st, int err);
 
 #endif /* _TODO_DATABASE_H */

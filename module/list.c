@@ -66,12 +66,33 @@ static bool todo_list_too_big(const struct todo_list *list, size_t more)
 	return more > list->max_bytes || list->bytes > list->max_bytes - more;
 }
 
+/*
+ * Charge @delta bytes of encoding to whoever pays for the list; nobody
+ * does while it loads.  A shrink never fails.
+ */
+static int todo_list_charge(struct todo_list *list, s64 delta,
+			    const char **why)
+{
+	int err;
+
+	if (!list->charge || !delta)
+		return 0;
+	err = list->charge(list, delta);
+	if (err == -EDQUOT)
+		return todo_list_fail(why, err,
+				      "over the user's byte budget (max_bytes_per_user)");
+	if (err)
+		return todo_list_fail(why, err, "out of memory");
+	return 0;
+}
+
 static struct todo_entry *todo_entry_alloc(u32 id, u32 date,
 					   const char *title, size_t len)
 {
 	struct todo_entry *e;
 
-	e = kmalloc(struct_size(e, title, len + 1), GFP_KERNEL);
+	/* Charged to the memory cgroup of the sender, if it has one. */
+	e = kmalloc(struct_size(e, title, len + 1), GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return NULL;
 	RB_CLEAR_NODE(&e->date_node);
@@ -160,13 +181,19 @@ static int todo_list_link(struct todo_list *list, u32 id, u32 date,
 				      "list is full (max_entries)");
 	if (todo_list_too_big(list, TODO_ENTRY_BYTES(title_len)))
 		return todo_list_fail(why, -EFBIG, TODO_LIST_TOO_BIG);
+	err = todo_list_charge(list, TODO_ENTRY_BYTES(title_len), why);
+	if (err)
+		return err;
 
 	e = todo_entry_alloc(id, date, title, title_len);
-	if (!e)
+	if (!e) {
+		todo_list_charge(list, -(s64)TODO_ENTRY_BYTES(title_len), NULL);
 		return todo_list_fail(why, -ENOMEM, "out of memory");
-	err = xa_insert(&list->by_id, id, e, GFP_KERNEL);
+	}
+	err = xa_insert(&list->by_id, id, e, GFP_KERNEL_ACCOUNT);
 	if (err) {
 		kfree(e);
+		todo_list_charge(list, -(s64)TODO_ENTRY_BYTES(title_len), NULL);
 		if (err == -EBUSY)
 			return todo_list_fail(why, -EEXIST, "id in use");
 		return todo_list_fail(why, err, "out of memory");
@@ -192,8 +219,9 @@ static int todo_list_link(struct todo_list *list, u32 id, u32 date,
  * Context: process context; may sleep to allocate.
  * Return: 0 on success; -EINVAL for an invalid date or title; -EMSGSIZE for
  * a title longer than the list's limit; -EFBIG if the list is full, or if
- * its encoding would grow past its max_bytes; -EOVERFLOW if the list has
- * used up every id; -ENOMEM on allocation failure.
+ * its encoding would grow past its max_bytes; -EDQUOT if its owner may not
+ * grow (see &todo_list.charge); -EOVERFLOW if the list has used up every
+ * id; -ENOMEM on allocation failure.
  */
 int todo_list_add(struct todo_list *list, u32 date, const char *title,
 		  size_t title_len, u32 *id, const char **why)
@@ -254,15 +282,17 @@ EXPORT_SYMBOL_IF_KUNIT(todo_list_insert);
  * Context: process context; may sleep to allocate.
  * Return: 0 on success; -EINVAL for an invalid date or title; -EMSGSIZE for
  * a title longer than the list's limit; -EFBIG if the longer title would
- * make the list's encoding grow past its max_bytes; -ENOENT if no entry has
- * @id; -ENOMEM on allocation failure.
+ * make the list's encoding grow past its max_bytes; -EDQUOT if its owner
+ * may not grow (see &todo_list.charge); -ENOENT if no entry has @id;
+ * -ENOMEM on allocation failure.
  */
 int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
 		     const char *title, size_t title_len, const char **why)
 {
 	struct todo_entry *old, *new;
-	void *cur;
 	u32 new_date;
+	s64 growth;
+	void *cur;
 	int err;
 
 	if (date && !todo_date_valid(*date))
@@ -276,9 +306,14 @@ int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
 	if (!old)
 		return todo_list_fail(why, -ENOENT, "entry id not found");
 	new_date = date ? *date : old->date;
-	if (title && title_len > old->title_len &&
-	    todo_list_too_big(list, title_len - old->title_len))
+	growth = title ? (s64)title_len - old->title_len : 0;
+	if (growth > 0 && todo_list_too_big(list, growth))
 		return todo_list_fail(why, -EFBIG, TODO_LIST_TOO_BIG);
+	if (growth > 0) {
+		err = todo_list_charge(list, growth, why);
+		if (err)
+			return err;
+	}
 
 	if (!title) {
 		if (new_date != old->date) {
@@ -291,18 +326,23 @@ int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
 	}
 
 	new = todo_entry_alloc(id, new_date, title, title_len);
-	if (!new)
+	if (!new) {
+		todo_list_charge(list, -max_t(s64, growth, 0), NULL);
 		return todo_list_fail(why, -ENOMEM, "out of memory");
+	}
 	/* Replacing a present index allocates nothing, but check anyway. */
-	cur = xa_store(&list->by_id, id, new, GFP_KERNEL);
+	cur = xa_store(&list->by_id, id, new, GFP_KERNEL_ACCOUNT);
 	if (xa_is_err(cur)) {
 		kfree(new);
+		todo_list_charge(list, -max_t(s64, growth, 0), NULL);
 		return todo_list_fail(why, xa_err(cur), "out of memory");
 	}
 	rb_erase(&old->date_node, &list->by_date);
 	rb_add(&new->date_node, &list->by_date, todo_entry_less);
 	list->bytes = list->bytes - old->title_len + title_len;
 	kfree(old);
+	if (growth < 0)
+		todo_list_charge(list, growth, NULL);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_list_update);
@@ -327,6 +367,7 @@ int todo_list_delete(struct todo_list *list, u32 id)
 	rb_erase(&e->date_node, &list->by_date);
 	list->size--;
 	list->bytes -= TODO_ENTRY_BYTES(e->title_len);
+	todo_list_charge(list, -(s64)TODO_ENTRY_BYTES(e->title_len), NULL);
 	kfree(e);
 	return 0;
 }

@@ -41,6 +41,9 @@ struct todo_entry {
  * @max_entries: an add that would make @size exceed this fails.
  * @max_title_len: titles longer than this many bytes are refused.
  * @max_bytes: a change that would make @bytes exceed this fails.
+ * @charge: if not NULL, called with every change of @bytes, before a
+ *	growth (which fails if it does) and after a shrink; it charges the
+ *	list's owner (see quota.c).  It returns 0 or a negative errno.
  * @steps: index nodes visited by lookups; lets tests prove lookups do not
  *	scan the list.  Statistics only.
  *
@@ -57,6 +60,7 @@ struct todo_list {
 	u32 max_entries;
 	u32 max_title_len;
 	size_t max_bytes;
+	int (*charge)(struct todo_list *list, s64 delta);
 	unsigned long steps;
 };
 

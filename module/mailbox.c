@@ -198,7 +198,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_cancel);
 /**
  * todo_mailbox_close() - Refuse new messages; keep the queued ones.
  * @mb: the mailbox.
- * @err: the error later senders get, and callers waiting for room.
+ * @err: the error later senders get, and callers waiting for room; if the
+ *	mailbox is closed already, the first close's error stands.
  *
  * Messages already queued stay for the server, which receives them before
  * todo_mailbox_receive() reports the mailbox closed: a cast acknowledged
@@ -209,13 +210,33 @@ EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_cancel);
 void todo_mailbox_close(struct todo_mailbox *mb, int err)
 {
 	spin_lock(&mb->lock);
+	if (!mb->closed)	/* the first reason stands */
+		mb->close_err = err;
 	mb->closed = true;
-	mb->close_err = err;
 	spin_unlock(&mb->lock);
 	wake_up_all(&mb->room);
 	wake_up_all(&mb->mail);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_close);
+
+/**
+ * todo_mailbox_reopen() - Accept messages again after a close.
+ * @mb: a mailbox closed with @err by its own server.
+ * @err: the error it was closed with; a mailbox closed with another
+ *	(the server being stopped) stays closed.
+ *
+ * Context: any context that may take a spinlock.
+ */
+void todo_mailbox_reopen(struct todo_mailbox *mb, int err)
+{
+	spin_lock(&mb->lock);
+	if (mb->closed && mb->close_err == err) {
+		mb->closed = false;
+		mb->close_err = 0;
+	}
+	spin_unlock(&mb->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_reopen);
 
 /**
  * todo_mailbox_abort() - Fail every queued message.

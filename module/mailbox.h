@@ -43,6 +43,7 @@ int todo_mailbox_send(struct todo_mailbox *mb, struct todo_msg *msg,
 struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb, long timeout);
 bool todo_mailbox_cancel(struct todo_mailbox *mb, struct todo_msg *msg);
 void todo_mailbox_close(struct todo_mailbox *mb, int err);
+void todo_mailbox_reopen(struct todo_mailbox *mb, int err);
 void todo_mailbox_abort(struct todo_mailbox *mb);
 unsigned int todo_mailbox_len(struct todo_mailbox *mb);
 

@@ -14,6 +14,7 @@
 #include "database.h"
 #include "netlink.h"
 #include "params.h"
+#include "quota.h"
 
 static int __init todo_init(void)
 {
@@ -36,19 +37,22 @@ cache:
 	todo_cache_exit();
 db:
 	todo_db_exit();
+	todo_quota_exit();
 	return err;
 }
 
 /*
  * Unregister the family first: once that returns no request runs, so no
  * new message can reach a server; then stop every server, each storing its
- * last changes; then let the database finish and stop its workers.
+ * last changes; then let the database finish and stop its workers; then
+ * forget the quotas, which nothing charges any more.
  */
 static void __exit todo_exit(void)
 {
 	todo_netlink_exit();
 	todo_cache_exit();
 	todo_db_exit();
+	todo_quota_exit();
 	pr_info("unloaded\n");
 }
 

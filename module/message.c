@@ -6,8 +6,10 @@
 #include <kunit/visibility.h>
 #include <linux/align.h>
 #include <linux/export.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -48,6 +50,24 @@ struct todo_msg *todo_msg_alloc(enum todo_op op, const char *title,
 EXPORT_SYMBOL_IF_KUNIT(todo_msg_alloc);
 
 /**
+ * todo_msg_from_sender() - Say who pays for what a message adds.
+ * @msg: a new message.
+ * @exempt: the sender may exceed its owner's limits (CAP_SYS_RESOURCE).
+ *
+ * What the list server allocates for the message is charged to the
+ * calling task's memory cgroup, which the message pins until it is freed.
+ *
+ * Context: process context of the sender.
+ */
+void todo_msg_from_sender(struct todo_msg *msg, bool exempt)
+{
+	msg->exempt = exempt;
+	if (current->mm && !msg->memcg)
+		msg->memcg = get_mem_cgroup_from_mm(current->mm);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_msg_from_sender);
+
+/**
  * todo_msg_put() - Drop a reference; the last one frees the message.
  * @msg: the message, or NULL.
  *
@@ -56,6 +76,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_msg_alloc);
 void todo_msg_put(struct todo_msg *msg)
 {
 	if (msg && refcount_dec_and_test(&msg->ref)) {
+		mem_cgroup_put(msg->memcg);
 		kvfree(msg->buf);
 		kfree(msg);
 	}

@@ -10,6 +10,8 @@
 #include <linux/refcount.h>
 #include <linux/types.h>
 
+struct mem_cgroup;
+
 struct todo_store;
 
 /**
@@ -24,6 +26,8 @@ struct todo_store;
  * @TODO_OP_HOLD: (tests) keep the server busy until @hold completes.
  * @TODO_OP_SYNC: answer once every change made before is on disk.
  * @TODO_OP_PERSIST: (from the database) store the list if it changed.
+ * @TODO_OP_DROP: delete the list, its file and its server; messages
+ *	queued behind it fail with -ESRCH.
  */
 enum todo_op {
 	TODO_OP_PING,
@@ -34,6 +38,7 @@ enum todo_op {
 	TODO_OP_HOLD,
 	TODO_OP_SYNC,
 	TODO_OP_PERSIST,
+	TODO_OP_DROP,
 };
 
 /**
@@ -99,6 +104,9 @@ enum todo_msg_state {
  * @cast: the sender does not wait; a failure is only counted.
  * @has_date: @date is given (ADD always; UPDATE, READ optionally).
  * @has_title: @title is given (ADD always; UPDATE optionally).
+ * @exempt: request: the sender may exceed its owner's limits.
+ * @memcg: request: the sender's memory cgroup, with a reference, or NULL;
+ *	what the server allocates for the message is charged to it.
  * @err: reply: 0 or a negative errno.
  * @why: reply: what went wrong, a string constant, or NULL.
  * @store_err: reply (calls): the error of the list's last store, 0 if it
@@ -110,7 +118,8 @@ enum todo_msg_state {
  * @buf: reply (READ): the copies; freed with the message.
  * @buf_len: reply (READ): bytes used in @buf.
  * @hold: request (HOLD): completion the server waits for.
- * @gen: (SYNC) the change generation that must become durable.
+ * @gen: request (SYNC): the change generation that must become durable;
+ *	reply (READ): the list's change generation the copies were taken at.
  * @title_len: length of @title.
  * @title: request (ADD, UPDATE): the title, not NUL-terminated.
  *
@@ -128,6 +137,8 @@ struct todo_msg {
 	bool cast;
 	bool has_date;
 	bool has_title;
+	bool exempt;
+	struct mem_cgroup *memcg;
 	int err;
 	const char *why;
 	int store_err;
@@ -145,6 +156,7 @@ struct todo_msg {
 
 struct todo_msg *todo_msg_alloc(enum todo_op op, const char *title,
 				size_t title_len);
+void todo_msg_from_sender(struct todo_msg *msg, bool exempt);
 void todo_msg_put(struct todo_msg *msg);
 void todo_msg_finish(struct todo_msg *msg, int err);
 struct todo_copy *todo_copy_next(const struct todo_msg *msg,

@@ -232,11 +232,32 @@ static int todo_nl_err(struct netlink_ext_ack *extack, int err)
 	return err;
 }
 
+/*
+ * May the sender exceed its per-user limits (lists, bytes)?  As with
+ * rlimits, CAP_SYS_RESOURCE in the initial user namespace: the limits
+ * protect the whole machine's memory and disk, not a namespace's.
+ */
+static bool todo_nl_exempt(const struct sk_buff *skb)
+{
+	return netlink_capable(skb, CAP_SYS_RESOURCE);
+}
+
+/*
+ * The time a request may wait in all: call_timeout_ms, shared by the wait
+ * for a retiring server and the call, so that a handler never sleeps
+ * longer (see Documentation/design.rst, Waits in request handlers).
+ */
+static long todo_nl_timeout(void)
+{
+	return msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
+}
+
 /* The server of an existing list, live or stored, or -ESRCH. */
 static struct todo_server *todo_nl_server(const struct todo_key *key,
-					  struct netlink_ext_ack *extack)
+					  struct netlink_ext_ack *extack,
+					  long *timeout)
 {
-	struct todo_server *s = todo_cache_find(key);
+	struct todo_server *s = todo_cache_open(key, 0, timeout);
 
 	if (IS_ERR(s)) {
 		todo_nl_err(extack, PTR_ERR(s));
@@ -261,24 +282,31 @@ static void todo_nl_warn(struct netlink_ext_ack *extack,
 			       "storing this list failed; its changes are kept in memory until a store succeeds");
 }
 
-/* Send @msg as a call or, if the request says so, as a cast. */
-static int todo_nl_send(struct todo_server *s, struct todo_msg *msg,
-			struct genl_info *info)
+/* Send @msg as a call; explain a failure where it was found. */
+static int todo_nl_call(struct todo_server *s, struct todo_msg *msg,
+			struct netlink_ext_ack *extack, long *timeout)
 {
 	int err;
 
+	err = todo_server_call_within(s, msg, timeout);
+	if (!err)
+		todo_nl_warn(extack, msg);
+	else if (READ_ONCE(msg->state) == TODO_MSG_DONE && msg->why &&
+		 err == msg->err)
+		/* The server's own answer, described where it was found. */
+		extack->_msg = msg->why;	/* a string constant */
+	else
+		todo_nl_err(extack, err);
+	return err;
+}
+
+/* Send @msg as a call or, if the request says so, as a cast. */
+static int todo_nl_send(struct todo_server *s, struct todo_msg *msg,
+			struct genl_info *info, long *timeout)
+{
 	if (info->attrs[TODO_A_CAST])
 		return todo_nl_err(info->extack, todo_server_cast(s, msg));
-	err = todo_server_call(s, msg);
-	if (!err)
-		todo_nl_warn(info->extack, msg);
-	else if (msg->why && err == msg->err &&
-		 READ_ONCE(msg->state) == TODO_MSG_DONE)
-		/* The server's own answer, described where it was found. */
-		info->extack->_msg = msg->why;	/* a string constant */
-	else
-		todo_nl_err(info->extack, err);
-	return err;
+	return todo_nl_call(s, msg, info->extack, timeout);
 }
 
 /* An empty reply, or one with an id. */
@@ -301,6 +329,7 @@ static int todo_nl_reply(struct genl_info *info, u8 cmd, u32 id)
 
 static int todo_nl_ping(struct sk_buff *skb, struct genl_info *info)
 {
+	long timeout = todo_nl_timeout();
 	struct todo_server *s;
 	struct todo_msg *msg;
 	struct todo_key key;
@@ -312,13 +341,14 @@ static int todo_nl_ping(struct sk_buff *skb, struct genl_info *info)
 	err = todo_nl_key(skb, info->attrs, info->extack, &key);
 	if (err)
 		return err;
-	s = todo_nl_server(&key, info->extack);
+	s = todo_nl_server(&key, info->extack, &timeout);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	err = -ENOMEM;
 	msg = todo_msg_alloc(TODO_OP_PING, NULL, 0);
 	if (msg)
-		err = todo_nl_err(info->extack, todo_server_call(s, msg));
+		err = todo_nl_err(info->extack,
+				  todo_server_call_within(s, msg, &timeout));
 	if (!err) {
 		todo_nl_warn(info->extack, msg);
 		err = todo_nl_reply(info, TODO_CMD_PING, 0);
@@ -332,6 +362,7 @@ static int todo_nl_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	struct nlattr *title = attrs[TODO_A_TITLE];
+	long timeout = todo_nl_timeout();
 	struct todo_server *s;
 	struct todo_msg *msg;
 	struct todo_key key;
@@ -356,13 +387,15 @@ static int todo_nl_add(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	msg->has_date = true;
 	msg->date = date;
+	todo_msg_from_sender(msg, todo_nl_exempt(skb));
 
-	s = todo_cache_get(&key);
+	s = todo_cache_open(&key, TODO_OPEN_CREATE |
+			    (msg->exempt ? TODO_OPEN_EXEMPT : 0), &timeout);
 	if (IS_ERR(s)) {
 		err = todo_nl_err(info->extack, PTR_ERR(s));
 		goto out;
 	}
-	err = todo_nl_send(s, msg, info);
+	err = todo_nl_send(s, msg, info, &timeout);
 	if (!err && !attrs[TODO_A_CAST])
 		err = todo_nl_reply(info, TODO_CMD_ADD, msg->id);
 	todo_server_put(s);
@@ -374,7 +407,8 @@ out:
 /* Copy entries with ids above @after_id (of @date if @has_date). */
 static struct todo_msg *todo_nl_read(struct todo_server *s, u32 after_id,
 				     bool has_date, u32 date,
-				     struct netlink_ext_ack *extack)
+				     struct netlink_ext_ack *extack,
+				     long *timeout)
 {
 	struct todo_msg *msg;
 	int err;
@@ -386,7 +420,7 @@ static struct todo_msg *todo_nl_read(struct todo_server *s, u32 after_id,
 	msg->has_date = has_date;
 	msg->date = date;
 	msg->buf_size = TODO_READ_BUDGET;
-	err = todo_server_call(s, msg);
+	err = todo_server_call_within(s, msg, timeout);
 	if (err) {
 		todo_msg_put(msg);
 		return ERR_PTR(todo_nl_err(extack, err));
@@ -394,14 +428,21 @@ static struct todo_msg *todo_nl_read(struct todo_server *s, u32 after_id,
 	return msg;
 }
 
+/*
+ * One entry, as a reply of its own or, with @cb, as part of a dump, where
+ * it is flagged NLM_F_DUMP_INTR if the list changed since the dump began.
+ */
 static int todo_nl_fill_entry(struct sk_buff *skb, const struct todo_copy *c,
-			      u32 portid, u32 seq, int flags)
+			      u32 portid, u32 seq, int flags,
+			      struct netlink_callback *cb)
 {
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &todo_family, flags, TODO_CMD_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, TODO_A_ID, c->id) ||
 	    nla_put_u32(skb, TODO_A_DATE, c->date) ||
 	    todo_nla_put_str(skb, TODO_A_TITLE, c->title, c->title_len)) {
@@ -414,6 +455,7 @@ static int todo_nl_fill_entry(struct sk_buff *skb, const struct todo_copy *c,
 
 static int todo_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	long timeout = todo_nl_timeout();
 	struct todo_copy *c;
 	struct todo_server *s;
 	struct todo_msg *msg;
@@ -429,10 +471,10 @@ static int todo_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	id = nla_get_u32(info->attrs[TODO_A_ID]);
-	s = todo_nl_server(&key, info->extack);
+	s = todo_nl_server(&key, info->extack, &timeout);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	msg = todo_nl_read(s, id - 1, false, 0, info->extack);
+	msg = todo_nl_read(s, id - 1, false, 0, info->extack, &timeout);
 	todo_server_put(s);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
@@ -447,7 +489,8 @@ static int todo_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 			  nla_total_size(c->title_len + 1), GFP_KERNEL);
 	if (!rep)
 		goto out;
-	err = todo_nl_fill_entry(rep, c, info->snd_portid, info->snd_seq, 0);
+	err = todo_nl_fill_entry(rep, c, info->snd_portid, info->snd_seq, 0,
+				 NULL);
 	if (err) {
 		nlmsg_free(rep);
 		goto out;
@@ -560,6 +603,7 @@ static int todo_nl_get_start(struct netlink_callback *cb)
 static int todo_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct todo_get_dump *ctx = (void *)cb->ctx;
+	long timeout = todo_nl_timeout();
 	struct todo_copy *c;
 	struct todo_msg *msg;
 	int sent = 0;
@@ -569,12 +613,17 @@ static int todo_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!ctx->server)
 		return 0;
 	msg = todo_nl_read(ctx->server, ctx->after_id, ctx->has_date,
-			   ctx->date, cb->extack);
+			   ctx->date, cb->extack, &timeout);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
+	/*
+	 * The list's change generation when the copies were taken; the dump
+	 * holds the server, so it only grows.  Zero would mean "unset".
+	 */
+	cb->seq = (u32)(msg->gen + 1) ?: 1;
 	for (c = todo_copy_next(msg, NULL); c; c = todo_copy_next(msg, c)) {
 		if (todo_nl_fill_entry(skb, c, NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, NLM_F_MULTI))
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
 			break;
 		ctx->after_id = c->id;
 		sent++;
@@ -597,6 +646,7 @@ static int todo_nl_update(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	struct nlattr *title = attrs[TODO_A_TITLE];
+	long timeout = todo_nl_timeout();
 	struct todo_server *s;
 	struct todo_msg *msg;
 	struct todo_key key;
@@ -618,7 +668,7 @@ static int todo_nl_update(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
-	s = todo_nl_server(&key, info->extack);
+	s = todo_nl_server(&key, info->extack, &timeout);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	err = -ENOMEM;
@@ -628,7 +678,8 @@ static int todo_nl_update(struct sk_buff *skb, struct genl_info *info)
 		msg->id = nla_get_u32(attrs[TODO_A_ID]);
 		msg->has_date = attrs[TODO_A_DATE];
 		msg->date = date;
-		err = todo_nl_send(s, msg, info);
+		todo_msg_from_sender(msg, todo_nl_exempt(skb));
+		err = todo_nl_send(s, msg, info, &timeout);
 	}
 	todo_msg_put(msg);
 	todo_server_put(s);
@@ -637,6 +688,7 @@ static int todo_nl_update(struct sk_buff *skb, struct genl_info *info)
 
 static int todo_nl_delete(struct sk_buff *skb, struct genl_info *info)
 {
+	long timeout = todo_nl_timeout();
 	struct todo_server *s;
 	struct todo_msg *msg;
 	struct todo_key key;
@@ -648,14 +700,14 @@ static int todo_nl_delete(struct sk_buff *skb, struct genl_info *info)
 	err = todo_nl_key(skb, info->attrs, info->extack, &key);
 	if (err)
 		return err;
-	s = todo_nl_server(&key, info->extack);
+	s = todo_nl_server(&key, info->extack, &timeout);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	err = -ENOMEM;
 	msg = todo_msg_alloc(TODO_OP_DELETE, NULL, 0);
 	if (msg) {
 		msg->id = nla_get_u32(info->attrs[TODO_A_ID]);
-		err = todo_nl_send(s, msg, info);
+		err = todo_nl_send(s, msg, info, &timeout);
 	}
 	todo_msg_put(msg);
 	todo_server_put(s);
@@ -683,13 +735,13 @@ static int todo_nl_sync_err(struct netlink_ext_ack *extack, int err)
 
 /*
  * SYNC @n servers: send each a SYNC, then wait for the answers, all within
- * one call_timeout_ms, so the handler waits once whatever the number of
- * lists, and their stores run in parallel.  Return: 0 or the first error.
+ * the request's one call_timeout_ms (*@timeout is what is left of it), so
+ * the handler waits once whatever the number of lists, and their stores
+ * run in parallel.  Return: 0 or the first error.
  */
 static int todo_nl_sync_all(struct todo_server **all, int n,
-			    struct netlink_ext_ack *extack)
+			    struct netlink_ext_ack *extack, long *timeout)
 {
-	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
 	struct todo_msg **msgs;
 	int i, err = 0, e;
 
@@ -701,7 +753,7 @@ static int todo_nl_sync_all(struct todo_server **all, int n,
 		if (!msgs[i])
 			err = -ENOMEM;
 		else
-			err = todo_server_send(all[i], msgs[i], &timeout);
+			err = todo_server_send(all[i], msgs[i], timeout);
 		if (err) {
 			todo_msg_put(msgs[i]);
 			msgs[i] = NULL;
@@ -711,7 +763,7 @@ static int todo_nl_sync_all(struct todo_server **all, int n,
 	for (i = 0; i < n; i++) {
 		if (!msgs[i])
 			continue;
-		e = todo_server_wait(all[i], msgs[i], &timeout);
+		e = todo_server_wait(all[i], msgs[i], timeout);
 		if (!err)
 			err = e;
 		todo_msg_put(msgs[i]);
@@ -722,6 +774,7 @@ static int todo_nl_sync_all(struct todo_server **all, int n,
 
 static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 {
+	long timeout = todo_nl_timeout();
 	struct todo_server *s, **all;
 	struct todo_key key;
 	int err, n, i;
@@ -730,10 +783,10 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 		err = todo_nl_key(skb, info->attrs, info->extack, &key);
 		if (err)
 			return err;
-		s = todo_nl_server(&key, info->extack);
+		s = todo_nl_server(&key, info->extack, &timeout);
 		if (IS_ERR(s))
 			return PTR_ERR(s);
-		err = todo_nl_sync_all(&s, 1, info->extack);
+		err = todo_nl_sync_all(&s, 1, info->extack, &timeout);
 		todo_server_put(s);
 		return err;
 	}
@@ -741,10 +794,10 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 	err = todo_nl_owner(skb, info->attrs, info->extack, &key.owner);
 	if (err)
 		return err;
-	n = todo_cache_grab(key.owner, &all);
+	n = todo_cache_grab(key.owner, &all, &timeout);
 	if (n < 0)
 		return todo_nl_err(info->extack, n);
-	err = n ? todo_nl_sync_all(all, n, info->extack) : 0;
+	err = n ? todo_nl_sync_all(all, n, info->extack, &timeout) : 0;
 	for (i = 0; i < n; i++)
 		todo_server_put(all[i]);
 	kvfree(all);
@@ -754,6 +807,9 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 /* Delete a whole list; answered with an ack only. */
 static int todo_nl_drop(struct sk_buff *skb, struct genl_info *info)
 {
+	long timeout = todo_nl_timeout();
+	struct todo_server *s;
+	struct todo_msg *msg;
 	struct todo_key key;
 	int err;
 
@@ -762,20 +818,21 @@ static int todo_nl_drop(struct sk_buff *skb, struct genl_info *info)
 	err = todo_nl_key(skb, info->attrs, info->extack, &key);
 	if (err)
 		return err;
-	err = todo_cache_drop(&key);
-	switch (err) {
-	case 0:
-	case -ENOMEM:
-		return err;
-	case -ESRCH:
-	case -EINTR:
-	case -ETIMEDOUT:
-		return todo_nl_err(info->extack, err);
-	default:
-		NL_SET_ERR_MSG(info->extack,
-			       "removing the list's file failed; the list is still stored");
-		return err;
-	}
+	/*
+	 * The list's server drops it in its own thread (a stored list gets
+	 * one, which loads it first): the handler only waits for the answer,
+	 * within call_timeout_ms like any call, holding no lock.
+	 */
+	s = todo_nl_server(&key, info->extack, &timeout);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	err = -ENOMEM;
+	msg = todo_msg_alloc(TODO_OP_DROP, NULL, 0);
+	if (msg)
+		err = todo_nl_call(s, msg, info->extack, &timeout);
+	todo_msg_put(msg);
+	todo_server_put(s);
+	return err;
 }
 
 /**

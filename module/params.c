@@ -80,6 +80,13 @@ module_param_cb(max_lists_per_user, &todo_uint_param_ops,
 MODULE_PARM_DESC(max_lists_per_user,
 		 "Most lists one user may have, live or stored (1..100000, default 256)");
 
+struct todo_uint_param todo_max_bytes_per_user = { 16 << 20, 4096, UINT_MAX };
+EXPORT_SYMBOL_IF_KUNIT(todo_max_bytes_per_user);
+module_param_cb(max_bytes_per_user, &todo_uint_param_ops,
+		&todo_max_bytes_per_user, 0644);
+MODULE_PARM_DESC(max_bytes_per_user,
+		 "Most bytes one user's lists may take, live or stored (4096..4294967295, default 16777216)");
+
 struct todo_uint_param todo_idle_timeout = { 60, 0, 86400 };
 EXPORT_SYMBOL_IF_KUNIT(todo_idle_timeout);
 module_param_cb(idle_timeout, &todo_uint_param_ops, &todo_idle_timeout, 0644);

@@ -14,16 +14,18 @@
 #include <linux/export.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "cache.h"
 #include "codec.h"
 #include "message.h"
 #include "params.h"
+#include "quota.h"
 #include "server.h"
 
 /* Numbers the servers' threads. */
@@ -56,6 +58,7 @@ static int todo_server_read(struct todo_server *s, struct todo_msg *msg)
 				    todo_list_next(list, e->id);
 	}
 	msg->buf_len = len;
+	msg->gen = s->gen;
 	return 0;
 }
 
@@ -79,11 +82,54 @@ static void todo_server_sync(struct todo_server *s, struct todo_msg *msg)
 	todo_store_wait(&s->store, msg, s->gen);
 }
 
+/* The list's &todo_list.charge while the server pays for it. */
+static int todo_server_charge(struct todo_list *list, s64 delta)
+{
+	struct todo_server *s = container_of(list, struct todo_server, list);
+
+	return todo_quota_charge_bytes(s->key.owner, delta, s->exempt);
+}
+
+/*
+ * The list is loaded: its owner pays for its size in memory from now on,
+ * instead of for its file's (see quota.c).
+ */
+static void todo_server_attach(struct todo_server *s)
+{
+	todo_quota_charge_bytes(s->key.owner,
+				(s64)s->list.bytes - (s64)todo_db_size(&s->key),
+				true);
+	s->list.charge = todo_server_charge;
+	s->charged = true;
+}
+
+/*
+ * The server's last store is done: the index of files takes the list back,
+ * with its file's size; a new list that got no file is counted out.
+ */
+static void todo_server_detach(struct todo_server *s)
+{
+	if (s->charged) {
+		s->list.charge = NULL;
+		s->charged = false;
+		todo_quota_charge_bytes(s->key.owner,
+					(s64)todo_db_size(&s->key) -
+					(s64)s->list.bytes, true);
+	}
+	if (s->counted && !todo_db_exists(&s->key))
+		todo_quota_uncharge_list(s->key.owner);
+	s->counted = false;
+}
+
 static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 {
+	struct mem_cgroup *memcg;
 	int err = 0;
 
 	msg->why = NULL;
+	s->exempt = msg->exempt;
+	/* What the list allocates is charged to the sender's memory cgroup. */
+	memcg = set_active_memcg(msg->memcg);
 	if (s->broken && msg->op != TODO_OP_HOLD) {
 		err = s->broken;
 		goto reply;
@@ -112,6 +158,7 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 		wait_for_completion(msg->hold);
 		break;
 	case TODO_OP_SYNC:
+		set_active_memcg(memcg);
 		todo_server_sync(s, msg);
 		return;		/* answered when durable */
 	default:
@@ -119,12 +166,13 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 	}
 	if (!err && (msg->op == TODO_OP_ADD || msg->op == TODO_OP_UPDATE ||
 		     msg->op == TODO_OP_DELETE))
-		s->gen++;
+		WRITE_ONCE(s->gen, s->gen + 1);	/* read by the store work */
 reply:
 	if (!msg->cast)
 		msg->store_err = todo_store_error(&s->store);
 	if (msg->cast && err)
 		atomic64_inc(&s->casts_failed);
+	set_active_memcg(memcg);
 	WRITE_ONCE(s->entries, todo_list_size(&s->list));
 	WRITE_ONCE(s->next_id, s->list.next_id);
 	todo_msg_finish(msg, err);
@@ -160,7 +208,7 @@ static bool todo_server_retire(struct todo_server *s)
 {
 	struct todo_msg *msg;
 
-	if (!todo_cache_retire_begin(s))
+	if (!s->ops->retire_begin(s, true))
 		return false;
 	/* Unreachable now; a cast may still sit in the mailbox. */
 	while (!IS_ERR_OR_NULL(msg = todo_mailbox_receive(&s->mbox, 0)))
@@ -168,10 +216,56 @@ static bool todo_server_retire(struct todo_server *s)
 	todo_server_final_store(s);
 	if (!s->broken && s->gen != todo_store_durable_gen(&s->store)) {
 		/* Only memory holds the list: stay, and retry when idle again. */
-		todo_cache_retire_abort(s);
+		s->ops->retire_abort(s);
 		return false;
 	}
-	todo_cache_retire_end(s);
+	todo_server_detach(s);
+	s->ops->retire_end(s);
+	return true;
+}
+
+/*
+ * A DROP: the list goes, memory and file.  The server first leaves the
+ * lookups (RETIRING), so that nobody reaches it while its file is removed,
+ * and fails what is queued behind the DROP with -ESRCH; no store may
+ * follow the removal.  If the file cannot be removed, nothing is lost: the
+ * server stays, LIVE, with its list, and answers with the error.  Runs in
+ * the server's thread, so the requester's handler only waits for the
+ * answer, bounded like any call.  Return: true if the server has retired.
+ */
+static bool todo_server_drop(struct todo_server *s, struct todo_msg *msg)
+{
+	u32 owner = s->key.owner;
+	int err;
+
+	if (!s->ops->retire_begin(s, false)) {
+		todo_msg_finish(msg, -ESHUTDOWN);	/* the module is unloading */
+		return false;
+	}
+	todo_mailbox_close(&s->mbox, -ESRCH);
+	todo_mailbox_abort(&s->mbox);
+	todo_store_discard(&s->store, -ESRCH);
+	err = todo_db_remove(&s->key);
+	if (err) {
+		todo_mailbox_reopen(&s->mbox, -ESRCH);
+		s->ops->retire_abort(s);
+		/* Store again what the discarded snapshot held. */
+		WRITE_ONCE(s->submitted_gen, todo_store_durable_gen(&s->store));
+		todo_server_maybe_persist(s);
+		msg->why = "the list's file could not be removed; the list is kept";
+		todo_msg_finish(msg, err);
+		return false;
+	}
+	/* Gone: its owner pays for it no more (see quota.c). */
+	if (s->charged) {
+		s->list.charge = NULL;
+		s->charged = false;
+		todo_quota_charge_bytes(owner, -(s64)s->list.bytes, true);
+	}
+	todo_quota_uncharge_list(owner);
+	s->counted = false;
+	todo_msg_finish(msg, 0);
+	s->ops->retire_end(s);
 	return true;
 }
 
@@ -190,6 +284,7 @@ static int todo_server_thread(void *data)
 	err = todo_db_load(&s->key, &s->list);
 	if (err)
 		s->broken = err;
+	todo_server_attach(s);
 	WRITE_ONCE(s->entries, todo_list_size(&s->list));
 	WRITE_ONCE(s->next_id, s->list.next_id);
 
@@ -201,6 +296,12 @@ static int todo_server_thread(void *data)
 			break;
 		if (IS_ERR(msg)) {
 			if (todo_server_retire(s))
+				goto retired;
+			continue;
+		}
+		if (msg->op == TODO_OP_DROP) {
+			msg->why = NULL;
+			if (todo_server_drop(s, msg))
 				goto retired;
 			continue;
 		}
@@ -218,6 +319,7 @@ static int todo_server_thread(void *data)
 		pr_err("list %u/%.*s: its last changes could not be stored (error %d) and are lost\n",
 		       s->key.owner, (int)s->key.len, s->key.name,
 		       todo_store_error(&s->store));
+	todo_server_detach(s);
 	return 0;
 
 retired:
@@ -256,14 +358,17 @@ static void todo_server_store_fn(struct work_struct *work)
 /**
  * todo_server_create() - Create a list server, its list and its kthread.
  * @key: the list's key.
+ * @ops: the registry's callbacks, for retirement.
  *
  * The kthread is created but not started; todo_server_start() starts it.
- * A server that is never started may still be stopped and put.
+ * A server that is never started may still be stopped and put.  The
+ * server is LIVE, with one reference: the caller's.
  *
  * Context: process context; may sleep.
  * Return: the server with one reference, or an ERR_PTR().
  */
-struct todo_server *todo_server_create(const struct todo_key *key)
+struct todo_server *todo_server_create(const struct todo_key *key,
+				       const struct todo_server_ops *ops)
 {
 	struct todo_server *s;
 	struct task_struct *task;
@@ -272,7 +377,10 @@ struct todo_server *todo_server_create(const struct todo_key *key)
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	s->key = *key;
+	s->ops = ops;
 	refcount_set(&s->ref, 1);
+	spin_lock_init(&s->gate);
+	s->stage = TODO_SERVER_LIVE;
 	init_completion(&s->running);
 	todo_mailbox_init(&s->mbox, todo_param(&todo_mailbox_max));
 	todo_list_init(&s->list, todo_param(&todo_max_entries),
@@ -342,35 +450,50 @@ void todo_server_stop(struct todo_server *s)
 EXPORT_SYMBOL_IF_KUNIT(todo_server_stop);
 
 /**
- * todo_server_free() - Free a stopped server whatever its reference count.
- * @s: the server; todo_server_stop() has returned.
+ * todo_server_tryget() - Take a reference to a published server if LIVE.
+ * @s: the server, found in the cache's table under RCU.
  *
- * For the last reference, and for a retired server, whose count is
- * already 0.  The server itself is freed after an RCU grace period.
+ * A reference is taken only from a LIVE server, which the table holds, so
+ * a count never rises from zero; a RETIRING or DEAD one is left alone.
  *
- * Context: process context.
+ * Context: any; takes @s->gate.
+ * Return: the stage seen; LIVE means the caller now holds a reference.
  */
-void todo_server_free(struct todo_server *s)
+enum todo_server_stage todo_server_tryget(struct todo_server *s)
+{
+	enum todo_server_stage stage;
+
+	spin_lock(&s->gate);
+	stage = s->stage;
+	if (stage == TODO_SERVER_LIVE)
+		refcount_inc(&s->ref);
+	spin_unlock(&s->gate);
+	return stage;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_server_tryget);
+
+/* The one release: the last reference is gone, and so is the thread. */
+static void todo_server_release(struct todo_server *s)
 {
 	WARN_ON_ONCE(s->task);
 	todo_list_destroy(&s->list);
 	kfree_rcu(s, rcu);
 }
-EXPORT_SYMBOL_IF_KUNIT(todo_server_free);
 
 /**
  * todo_server_put() - Drop a reference to a server.
  * @s: the server, or NULL.
  *
  * The last reference frees the list and, after an RCU grace period, the
- * server.  It is dropped only after todo_server_stop().
+ * server.  The table's reference, which is the last but for lookups in
+ * flight, is put only after todo_server_stop().
  *
  * Context: process context.
  */
 void todo_server_put(struct todo_server *s)
 {
 	if (s && refcount_dec_and_test(&s->ref))
-		todo_server_free(s);
+		todo_server_release(s);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_put);
 
@@ -451,14 +574,34 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_wait);
 int todo_server_call(struct todo_server *s, struct todo_msg *msg)
 {
 	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
-	int err;
 
-	err = todo_server_send(s, msg, &timeout);
-	if (err)
-		return err;
-	return todo_server_wait(s, msg, &timeout);
+	return todo_server_call_within(s, msg, &timeout);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_call);
+
+/**
+ * todo_server_call_within() - todo_server_call() within a given time.
+ * @s: the server.
+ * @msg: the message; the caller keeps its own reference.
+ * @timeout: jiffies left to the caller's request (which may have waited
+ *	already, e.g. for a retiring server), reduced by the time waited.
+ *
+ * Context: process context; sleeps.
+ * Return: as todo_server_call().
+ */
+int todo_server_call_within(struct todo_server *s, struct todo_msg *msg,
+			    long *timeout)
+{
+	int err;
+
+	if (*timeout <= 0)
+		return -ETIMEDOUT;
+	err = todo_server_send(s, msg, timeout);
+	if (err)
+		return err;
+	return todo_server_wait(s, msg, timeout);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_server_call_within);
 
 /**
  * todo_server_cast() - Queue a message without waiting for it.

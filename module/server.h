@@ -10,6 +10,7 @@
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include "database.h"
@@ -19,15 +20,59 @@
 
 struct task_struct;
 struct todo_msg;
+struct todo_server;
+
+/**
+ * enum todo_server_stage - Where a server is in its life.
+ * @TODO_SERVER_LIVE: published in the cache's table; lookups take
+ *	references.
+ * @TODO_SERVER_RETIRING: idle, and nobody but the table holds it; still
+ *	in the table, so that a client that wants the list waits for its
+ *	last store instead of loading a stale file, but lookups take no
+ *	reference.  Back to LIVE if that store fails.
+ * @TODO_SERVER_DEAD: unpublished, or being unpublished, by whoever set
+ *	this stage, which then owns the table's reference; never LIVE again.
+ */
+enum todo_server_stage {
+	TODO_SERVER_LIVE,
+	TODO_SERVER_RETIRING,
+	TODO_SERVER_DEAD,
+};
+
+/**
+ * struct todo_server_ops - What a server asks of whoever registered it.
+ * @retire_begin: the server has been idle for idle_timeout (@idle), or
+ *	its list is being dropped; true if it may retire (it then stores or
+ *	removes its list and calls one of the others).  An idle server may
+ *	retire only if nobody but the registry holds it.
+ * @retire_abort: the last store failed: the server stays.
+ * @retire_end: the list is on disk: unpublish and reap the server.
+ *
+ * All three are called from the server's kthread.  They keep server.c
+ * independent of the registry (cache.c), which supplies them.
+ */
+struct todo_server_ops {
+	bool (*retire_begin)(struct todo_server *s, bool idle);
+	void (*retire_abort)(struct todo_server *s);
+	void (*retire_end)(struct todo_server *s);
+};
 
 /**
  * struct todo_server - A list server: a kthread owning one list.
  * @node: link in the cache's table.
  * @owner_node: link in the owner's list of servers; the cache's.
  * @key: the list's owner and name; constant.
- * @ref: references: the cache's while the server is registered, and one
- *	per user of a lookup; the last put frees the server after an RCU
- *	grace period (lookups run under RCU).
+ * @ops: the registry's callbacks; constant.
+ * @ref: the memory's references: the table's from publication until
+ *	whoever makes the server DEAD puts it, and one per user of a lookup.
+ *	Never taken from zero: the last put is the one release
+ *	(todo_server_put()), which frees the server after an RCU grace
+ *	period, since lookups run under RCU.
+ * @gate: protects @stage, and orders a lookup's reference against
+ *	retirement: a reference is taken from the table only under @gate
+ *	and only while @stage is LIVE.  A spinlock, nested inside the
+ *	owner's lock of cache.c.
+ * @stage: see &enum todo_server_stage.
  * @task: the kthread, with a task reference held until the server stops.
  * @started: todo_server_start() was called.
  * @running: completed by @task as its first act: from then on it drains
@@ -47,6 +92,13 @@ struct todo_msg;
  *	Written by @task, read by the store's work function.
  * @broken: 0, or why the list's file could not be loaded; every request
  *	then fails with it.  @task only.
+ * @counted: the list was new when the server was created, and the server
+ *	counts it against max_lists_per_user until it ends.  Set by the
+ *	cache before @task starts; then @task's, until @task has exited.
+ * @charged: @task charges the owner for the list's bytes (from the end of
+ *	the load to the last store; see quota.c).  @task only.
+ * @exempt: the message being handled comes from a sender that may exceed
+ *	the owner's limits.  @task only.
  * @retire: the cache's reaper work once the server retired when idle.
  * @rcu: for the deferred free.
  */
@@ -54,7 +106,10 @@ struct todo_server {
 	struct rhash_head node;
 	struct list_head owner_node;
 	struct todo_key key;
+	const struct todo_server_ops *ops;
 	refcount_t ref;
+	spinlock_t gate;	/* protects @stage; see above */
+	enum todo_server_stage stage;
 	struct task_struct *task;
 	bool started;
 	struct completion running;
@@ -68,20 +123,26 @@ struct todo_server {
 	u64 gen;
 	u64 submitted_gen;
 	int broken;
+	bool counted;
+	bool charged;
+	bool exempt;
 	struct work_struct retire;
 	struct rcu_head rcu;
 };
 
-struct todo_server *todo_server_create(const struct todo_key *key);
+struct todo_server *todo_server_create(const struct todo_key *key,
+				       const struct todo_server_ops *ops);
 void todo_server_start(struct todo_server *s);
 void todo_server_stop(struct todo_server *s);
+enum todo_server_stage todo_server_tryget(struct todo_server *s);
 void todo_server_put(struct todo_server *s);
-void todo_server_free(struct todo_server *s);
 int todo_server_send(struct todo_server *s, struct todo_msg *msg,
 		     long *timeout);
 int todo_server_wait(struct todo_server *s, struct todo_msg *msg,
 		     long *timeout);
 int todo_server_call(struct todo_server *s, struct todo_msg *msg);
+int todo_server_call_within(struct todo_server *s, struct todo_msg *msg,
+			    long *timeout);
 int todo_server_cast(struct todo_server *s, struct todo_msg *msg);
 
 #endif /* _TODO_SERVER_H */

@@ -362,6 +362,36 @@ int todo_storage_remove(const struct todo_key *key)
 }
 
 /**
+ * todo_storage_size() - The size of a list's file.
+ * @key: the list.
+ * @size: set to the size of the regular file under the list's name.
+ *
+ * Looks at the inode without opening the file for reading: a FIFO or a
+ * symlink under the name is not followed and has no size.
+ *
+ * Context: process context with root's credentials; sleeps.
+ * Return: 0; -ENOENT; -EUCLEAN if it is not a regular file; or an error
+ * of the lookup.  *@size is set only on success.
+ */
+int todo_storage_size(const struct todo_key *key, loff_t *size)
+{
+	char name[TODO_FILE_NAME_MAX];
+	struct file *f;
+	int err = 0;
+
+	todo_storage_file_name(key, name);
+	f = file_open_root(&todo_dir, name, O_PATH | O_NOFOLLOW, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (S_ISREG(file_inode(f)->i_mode))
+		*size = i_size_read(file_inode(f));
+	else
+		err = -EUCLEAN;
+	filp_close(f, NULL);
+	return err;
+}
+
+/**
  * struct todo_storage_walk - State of a walk over db_dir.
  * @ctx: the VFS's iteration state.
  * @fn: called for each list file found.

@@ -18,6 +18,7 @@ void todo_storage_file_name(const struct todo_key *key, char *buf);
 int todo_storage_write(const struct todo_key *key, const void *buf,
 		       size_t len);
 int todo_storage_remove(const struct todo_key *key);
+int todo_storage_size(const struct todo_key *key, loff_t *size);
 int todo_storage_read(const struct todo_key *key, void **buf, size_t *len);
 int todo_storage_for_each(int (*fn)(const struct todo_key *key, void *arg),
 			  void *arg);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "commands.h"
 #include "output.h"
@@ -88,6 +89,63 @@ static int on_ignore(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/* Attempts at a dump that a change of the list keeps interrupting. */
+#define DUMP_TRIES	5
+
+/*
+ * Run a dump into memory, and print it only once the kernel says it is
+ * consistent: a dump that a change interrupted (NLM_F_DUMP_INTR) is run
+ * again, up to DUMP_TRIES times, so no half-old, half-new list is shown.
+ * Return: 0, or -1 with @err set.
+ */
+static int dump(struct tnl *nl, const struct todo_opts *o,
+		const struct todo_req *r, struct nl_msg *msg,
+		tnl_reply_fn reply, struct reply_ctx *ctx,
+		struct tnl_error *err)
+{
+	FILE *real = ctx->out.f;
+	struct nl_msg *again;
+	size_t len;
+	char *buf;
+	int tries, ret = -1;
+
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		buf = NULL;
+		ctx->out.f = open_memstream(&buf, &len);
+		if (!ctx->out.f) {
+			tnl_error_set(err, errno);
+			break;
+		}
+		ctx->out.items = 0;
+		out_array_begin(&ctx->out);
+		if (tries) {
+			again = req_msg(nl, o, r, true);
+			if (!again) {
+				tnl_error_set(err, ENOMEM);
+				ret = -1;
+			} else {
+				ret = tnl_request(nl, again, reply, ctx, err);
+				nlmsg_free(again);
+			}
+		} else {
+			ret = tnl_request(nl, msg, reply, ctx, err);
+		}
+		out_array_end(&ctx->out);
+		fclose(ctx->out.f);
+		ctx->out.f = real;
+		if (!ret && err->error == EINTR && !err->msg[0]) {
+			free(buf);	/* interrupted by a change: again */
+			ret = -1;
+			continue;
+		}
+		if (!ret)
+			fwrite(buf, 1, len, real);
+		free(buf);
+		return ret;
+	}
+	return ret;
+}
+
 /**
  * run_request() - Run a command that makes one request.
  * @o: the global options.
@@ -122,17 +180,18 @@ int run_request(const struct todo_opts *o, const struct todo_req *r)
 		break;
 	case OP_ENTRIES:
 		reply = on_entry;
-		out_array_begin(&ctx.out);
 		break;
 	case OP_LISTS:
 		reply = on_list;
-		out_array_begin(&ctx.out);
 		break;
 	default:
 		break;
 	}
 
-	ret = tnl_request(nl, msg, reply, &ctx, &err);
+	if (op == OP_ENTRIES || op == OP_LISTS)
+		ret = dump(nl, o, r, msg, reply, &ctx, &err);
+	else
+		ret = tnl_request(nl, msg, reply, &ctx, &err);
 	if (!ret && op == OP_ADD && !r->cast && !ctx.has_id) {
 		tnl_error_set(&err, EPROTO);
 		ret = -1;
@@ -165,10 +224,6 @@ int run_request(const struct todo_opts *o, const struct todo_req *r)
 	case OP_ADD:
 		if (!r->cast)
 			out_id(&ctx.out, ctx.id);
-		break;
-	case OP_ENTRIES:
-	case OP_LISTS:
-		out_array_end(&ctx.out);
 		break;
 	case OP_PING:
 		puts("pong");

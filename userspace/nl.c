@@ -610,7 +610,7 @@ const char *tnl_strerror(int error)
 	case ETIMEDOUT:
 		return "list server timed out";
 	case EDQUOT:
-		return "too many lists for this user";
+		return "over this user's quota";
 	case ENOSPC:
 		return "too many live lists";
 	case EPERM:

@@ -182,5 +182,47 @@ echo "# new list add/ping ms:$all"
 check "12 new lists each answer within 2000 ms of a ping (worst +${worst} ms)" \
 	[ "$worst" -lt 2000 ]
 
+# 6. A dump of a list that changes meanwhile is flagged (NLM_F_DUMP_INTR)
+# and todoctl runs it again, so it never prints a mix of two states.  The
+# list keeps 1500 entries while, again and again, its oldest entry is
+# deleted and a new one added.  A dump that went on across such changes
+# (resuming after the last id it sent) would print more than 1500.
+title=$(head -c 200 /dev/zero | tr '\0' d)
+for i in $(seq 1500); do
+	echo "add churn 2019-01-01 $i$title"
+done > "$work/churn"
+todoctl batch "$work/churn" > /dev/null
+rm -f "$work/stop"
+( id=1
+  while [ ! -e "$work/stop" ]; do
+	for j in $(seq 50); do
+		echo "delete churn $id"
+		echo "add churn 2019-01-02 new$title"
+		id=$((id + 1))
+	done > "$work/step"
+	todoctl batch "$work/step"
+  done ) > /dev/null 2>&1 &
+loop=$!
+ok=0 intr=0 bad=0 counts=
+for i in $(seq 8); do
+	if out=$(todoctl entries churn 2> "$work/err"); then
+		n=$(wc -l <<< "$out")
+		counts+=" $n"
+		if [ "$n" = 1500 ]; then ok=$((ok + 1)); else bad=$((bad + 1)); fi
+	elif grep -q interrupted "$work/err"; then
+		intr=$((intr + 1))
+	else
+		bad=$((bad + 1))
+		cat "$work/err"
+	fi
+done
+touch "$work/stop"
+wait $loop
+echo "# entries printed by each whole dump:$counts"
+check "dumps of a changing list print 1500 entries or fail as interrupted ($ok whole, $intr interrupted, $bad wrong)" \
+	[ "$bad" = 0 ]
+check "the list still has 1500 entries" \
+	[ "$(todoctl entries churn | wc -l)" = 1500 ]
+
 rm -rf "$work"
 exit $failed

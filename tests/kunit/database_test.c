@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/string.h>
 
@@ -17,6 +18,7 @@
 #include "message.h"
 #include "name.h"
 #include "params.h"
+#include "quota.h"
 #include "server.h"
 
 #define OWNER	4100000U
@@ -80,7 +82,7 @@ static struct todo_server *track(struct kunit *test, struct todo_server *s)
 
 static struct todo_server *server(struct kunit *test, struct todo_key *k)
 {
-	return track(test, todo_cache_get(k));
+	return track(test, todo_cache_get(k, false));
 }
 
 static int send_add(struct todo_server *s, bool cast, u32 date,
@@ -98,6 +100,22 @@ static int send_add(struct todo_server *s, bool cast, u32 date,
 	if (id)
 		*id = msg->id;
 	todo_msg_put(msg);
+	return err;
+}
+
+/* Drop a list as the DROP command does: through its server. */
+static int drop(struct todo_key *k)
+{
+	struct todo_server *s = todo_cache_find(k);
+	struct todo_msg *msg;
+	int err;
+
+	if (IS_ERR_OR_NULL(s))
+		return s ? PTR_ERR(s) : -ESRCH;
+	msg = todo_msg_alloc(TODO_OP_DROP, NULL, 0);
+	err = msg ? todo_server_call(s, msg) : -ENOMEM;
+	todo_msg_put(msg);
+	todo_server_put(s);
 	return err;
 }
 
@@ -330,7 +348,7 @@ static void todo_db_idle_expiry(struct kunit *test)
 	u32 id;
 
 	todo_idle_timeout.val = 1;
-	s = todo_cache_get(k);
+	s = todo_cache_get(k, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181219, "kept", &id), 0);
 	todo_server_put(s);
@@ -416,7 +434,7 @@ static void todo_db_stop_applies_queued(struct kunit *test)
 	unsigned int i;
 
 	todo_load_delay_ms.val = 1000;
-	s = todo_cache_get(k);
+	s = todo_cache_get(k, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, send_add(s, true, 20181219, "q", NULL),
@@ -441,25 +459,143 @@ static void todo_db_drop(struct kunit *test)
 	unsigned int i;
 	u32 id;
 
-	s = todo_cache_get(k);
+	s = todo_cache_get(k, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181219, "first", &id), 0);
 	for (i = 0; i < 200; i++)
 		send_add(s, true, 20181219, "burst", NULL);
 	todo_server_put(s);
-	KUNIT_EXPECT_EQ(test, todo_cache_drop(k), 0);
+	KUNIT_EXPECT_EQ(test, drop(k), 0);
 	KUNIT_EXPECT_NULL(test, todo_cache_lookup(k));
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
 	KUNIT_EXPECT_STREQ(test, load(test, k), "next 1:");
-	KUNIT_EXPECT_EQ(test, todo_cache_drop(k), -ESRCH);
+	KUNIT_EXPECT_EQ(test, drop(k), -ESRCH);
 	KUNIT_EXPECT_NULL(test, todo_cache_find(k));
 
 	/* A stored list without a server. */
 	store_one(test, k);
 	KUNIT_ASSERT_EQ(test, todo_db_exists(k), 1);
-	KUNIT_EXPECT_EQ(test, todo_cache_drop(k), 0);
+	KUNIT_EXPECT_EQ(test, drop(k), 0);
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
 	KUNIT_EXPECT_EQ(test, todo_db_remove(k), 0);
+	KUNIT_EXPECT_STREQ(test, load(test, k), "next 1:");
+}
+
+/*
+ * An owner's quota follows its lists: a new list counts from its creation;
+ * a live list's bytes are its encoding, which is what its file takes once
+ * stored; a change past max_bytes_per_user fails unless the sender is
+ * exempt; a list that never got a file, or is dropped, counts no more.
+ */
+static void todo_db_quota(struct kunit *test)
+{
+	const u32 owner = OWNER + 20;
+	struct todo_key *k = key(test, owner, "quota");
+	struct todo_key *k2 = key(test, owner, "nofile");
+	unsigned int saved = todo_max_bytes_per_user.val;
+	struct todo_server *s, *s2;
+	struct todo_msg *msg;
+	u64 bytes;
+
+	KUNIT_EXPECT_EQ(test, todo_quota_lists(owner), 0);
+	KUNIT_EXPECT_EQ(test, todo_quota_bytes(owner), 0);
+	s = todo_cache_get(k, false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, todo_quota_lists(owner), 1);
+	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181219, "first", NULL), 0);
+	KUNIT_EXPECT_EQ(test, call(s, TODO_OP_SYNC), 0);
+	bytes = todo_quota_bytes(owner);
+	KUNIT_EXPECT_GT(test, bytes, 0);
+	KUNIT_EXPECT_EQ(test, bytes, (u64)todo_db_size(k));
+
+	/* Room for the encoding as it is, and 4 bytes more. */
+	WRITE_ONCE(todo_max_bytes_per_user.val, bytes + 4);
+	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181219, "second", NULL),
+			-EDQUOT);
+	KUNIT_EXPECT_EQ(test, todo_quota_bytes(owner), bytes);
+	msg = todo_msg_alloc(TODO_OP_ADD, "exempt", 6);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	msg->has_date = true;
+	msg->date = 20181219;
+	msg->exempt = true;
+	KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), 0);
+	todo_msg_put(msg);
+	KUNIT_EXPECT_GT(test, todo_quota_bytes(owner), bytes + 4);
+	WRITE_ONCE(todo_max_bytes_per_user.val, saved);
+
+	/* A new list that ends without a file counts no more. */
+	s2 = todo_cache_get(k2, false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s2);
+	KUNIT_EXPECT_EQ(test, todo_quota_lists(owner), 2);
+	KUNIT_EXPECT_EQ(test, todo_cache_remove(s2), 1);
+	todo_server_put(s2);
+	KUNIT_EXPECT_EQ(test, todo_quota_lists(owner), 1);
+
+	todo_server_put(s);
+	KUNIT_EXPECT_EQ(test, drop(k), 0);
+	KUNIT_EXPECT_EQ(test, todo_quota_lists(owner), 0);
+	KUNIT_EXPECT_EQ(test, todo_quota_bytes(owner), 0);
+}
+
+/**
+ * struct todo_dropper - A drop run from a thread of its own.
+ * @key: the list.
+ * @err: what the drop returned.
+ * @done: completed when it returned.
+ */
+struct todo_dropper {
+	struct todo_key *key;
+	int err;
+	struct completion done;
+};
+
+static int todo_dropper_fn(void *data)
+{
+	struct todo_dropper *d = data;
+
+	d->err = drop(d->key);
+	complete(&d->done);
+	return 0;
+}
+
+/*
+ * A drop that waits for a slow store of its list holds no lock meanwhile:
+ * the owner's other lists still start at once.  Before, the drop held the
+ * owner's start mutex while it stopped the server, which stored the list
+ * (behind the slow store) before its file was removed.
+ */
+static void todo_db_drop_bounded(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER + 21, "drop-slow");
+	struct todo_dropper d = { .key = k };
+	struct todo_server *s, *other;
+	struct task_struct *task;
+	unsigned long start, took;
+
+	init_completion(&d.done);
+	s = todo_cache_get(k, false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, send_add(s, false, 20181219, "one", NULL), 0);
+	KUNIT_ASSERT_EQ(test, call(s, TODO_OP_SYNC), 0);
+	todo_store_delay_ms.val = 1500;
+	/* A store that takes 1.5 s starts now. */
+	KUNIT_ASSERT_EQ(test, send_add(s, false, 20181219, "two", NULL), 0);
+	todo_server_put(s);
+	msleep(100);
+	task = kthread_run(todo_dropper_fn, &d, "todo-dropper");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	msleep(100);
+
+	start = jiffies;
+	other = todo_cache_get(key(test, OWNER + 21, "drop-other"), false);
+	took = jiffies_to_msecs(jiffies - start);
+	track(test, other);
+	KUNIT_EXPECT_LT(test, took, 500);
+	KUNIT_EXPECT_FALSE(test, completion_done(&d.done));
+
+	wait_for_completion(&d.done);
+	KUNIT_EXPECT_EQ(test, d.err, 0);
+	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
 	KUNIT_EXPECT_STREQ(test, load(test, k), "next 1:");
 }
 
@@ -475,6 +611,8 @@ static struct kunit_case todo_db_test_cases[] = {
 	KUNIT_CASE(todo_db_sync_abandoned),
 	KUNIT_CASE(todo_db_stop_applies_queued),
 	KUNIT_CASE(todo_db_drop),
+	KUNIT_CASE(todo_db_quota),
+	KUNIT_CASE(todo_db_drop_bounded),
 	{}
 };
 

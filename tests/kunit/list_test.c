@@ -475,6 +475,63 @@ static void todo_list_byte_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, TODO_CODEC_MAX_SIZE, (size_t)256 << 20);
 }
 
+/* A fake owner for todo_list_charge_hook: 64 bytes to spend. */
+#define LONG_TITLE "a title of sixty bytes, far too long for what is left here!!"
+static s64 charged;
+
+static int charge64(struct todo_list *list, s64 delta)
+{
+	if (delta > 0 && charged + delta > 64)
+		return -EDQUOT;
+	charged += delta;
+	return 0;
+}
+
+/*
+ * Every change of the encoding's size is charged to the list's owner
+ * through &todo_list.charge: a growth first, and it fails if the owner may
+ * not grow; a shrink after.  A failed change leaves both unchanged.
+ */
+static void todo_list_charge_hook(struct kunit *test)
+{
+	struct todo_list *list = test->priv;
+	const char *before, *why;
+	size_t base;
+	u32 id;
+
+	todo_list_init(list, 1000, 64, SIZE_MAX);
+	KUNIT_EXPECT_EQ(test, add(test, 20181219, "uncharged"), 1);
+	base = list->bytes;
+	charged = 0;
+	list->charge = charge64;
+	KUNIT_EXPECT_EQ(test, add(test, 20181219, "Dentist"), 2);
+	KUNIT_EXPECT_EQ(test, charged, (s64)(list->bytes - base));
+	before = dump(test);
+
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181220, LONG_TITLE, 60,
+					    &id, &why), -EDQUOT);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "over the user's byte budget (max_bytes_per_user)");
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 2, NULL, LONG_TITLE, 60,
+					       &why), -EDQUOT);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "over the user's byte budget (max_bytes_per_user)");
+	KUNIT_EXPECT_STREQ(test, dump(test), before);
+	KUNIT_EXPECT_EQ(test, charged, (s64)(list->bytes - base));
+
+	/* Shrinking gives bytes back, whatever the budget. */
+	KUNIT_EXPECT_EQ(test, todo_list_update(list, 2, NULL, "Dent", 4, &why),
+			0);
+	KUNIT_EXPECT_EQ(test, charged, (s64)(list->bytes - base));
+	KUNIT_EXPECT_EQ(test, todo_list_delete(list, 1), 0);
+	KUNIT_EXPECT_EQ(test, charged, (s64)(list->bytes - base));
+	KUNIT_EXPECT_LT(test, charged, 0);
+	list->charge = NULL;
+	expect_bytes(test);
+}
+
 /* Each failure of an add or an update says why, for the client. */
 static void todo_list_why(struct kunit *test)
 {
@@ -675,6 +732,7 @@ static struct kunit_case todo_list_test_cases[] = {
 	KUNIT_CASE(todo_list_ch04_crud),
 	KUNIT_CASE(todo_list_ch04_import),
 	KUNIT_CASE(todo_list_rejects_bad_input),
+	KUNIT_CASE(todo_list_charge_hook),
 	KUNIT_CASE(todo_list_limits),
 	KUNIT_CASE(todo_list_id_exhaustion),
 	KUNIT_CASE(todo_list_bytes_tracked),

@@ -69,7 +69,7 @@ static struct todo_server *server(struct kunit *test, u32 owner,
 
 	KUNIT_ASSERT_EQ(test, todo_key_init(&key, owner, name, strlen(name)),
 			0);
-	s = todo_cache_get(&key);
+	s = todo_cache_get(&key, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_ASSERT_LT(test, t->nr_servers, ARRAY_SIZE(t->servers));
 	t->servers[t->nr_servers++] = s;
@@ -400,7 +400,7 @@ static void todo_cache_same_and_different(struct kunit *test)
 	KUNIT_EXPECT_PTR_NE(test, bob, alice);
 	KUNIT_EXPECT_PTR_NE(test, bob, other_bob);
 	todo_key_init(&key, OWNER, "bob", 3);
-	again = todo_cache_get(&key);
+	again = todo_cache_get(&key, false);
 	KUNIT_EXPECT_PTR_EQ(test, again, bob);
 	todo_server_put(again);
 	again = todo_cache_lookup(&key);
@@ -422,7 +422,7 @@ static int todo_racer_fn(void *data)
 	struct todo_racer *r = data;
 
 	wait_for_completion(r->go);
-	r->got = todo_cache_get(&r->key);
+	r->got = todo_cache_get(&r->key, false);
 	complete(&r->done);
 	return 0;
 }
@@ -471,16 +471,16 @@ static void todo_cache_limits(struct kunit *test)
 	server(test, OWNER + 2, "one");
 	server(test, OWNER + 2, "two");
 	todo_key_init(&key, OWNER + 2, "three", 5);
-	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key), ERR_PTR(-EDQUOT));
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false), ERR_PTR(-EDQUOT));
 	todo_key_init(&key, OWNER + 2, "two", 3);
-	s = todo_cache_get(&key);
+	s = todo_cache_get(&key, false);
 	KUNIT_EXPECT_FALSE(test, IS_ERR(s));
 	if (!IS_ERR(s))
 		todo_server_put(s);
 
 	todo_max_servers.val = todo_cache_nr_servers();
 	todo_key_init(&key, OWNER + 3, "one", 3);
-	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key), ERR_PTR(-ENOSPC));
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false), ERR_PTR(-ENOSPC));
 	todo_max_servers.val = todo_cache_nr_servers() + 1;
 	server(test, OWNER + 3, "one");
 }
@@ -496,7 +496,9 @@ static int todo_grabber_fn(void *data)
 {
 	struct todo_grabber *g = data;
 
-	g->n = todo_cache_grab(g->owner, &g->all);
+	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
+
+	g->n = todo_cache_grab(g->owner, &g->all, &timeout);
 	complete(&g->done);
 	return 0;
 }
@@ -516,12 +518,21 @@ static void todo_cache_grab_waits_for_retiring(struct kunit *test)
 
 	init_completion(&g.done);
 	todo_server_put(s);	/* the table's is now the only reference */
-	began = todo_cache_retire_begin(s);
+	began = todo_cache_retire_begin(s, true);
 	KUNIT_EXPECT_TRUE(test, began);
 	task = kthread_run(todo_grabber_fn, &g, "todo-grabber");
 	if (!IS_ERR(task))
 		msleep(100);
 	early = completion_done(&g.done);
+	/* With no time left, a grab does not wait at all. */
+	if (began) {
+		struct todo_server **none = NULL;
+		long no_time = 0;
+
+		KUNIT_EXPECT_EQ(test, todo_cache_grab(OWNER + 6, &none, &no_time),
+				-ETIMEDOUT);
+		KUNIT_EXPECT_NULL(test, none);
+	}
 	if (began)
 		todo_cache_retire_abort(s);
 	refcount_inc(&s->ref);	/* the case's again, put by the exit */
