@@ -648,6 +648,11 @@ static int todo_db_index_scan(const struct todo_key *key, void *unused)
  * After the scan, outside the directory walk (whose lock a lookup would
  * need): each file's size, charged to its owner.  A look at the inode,
  * not a read.
+ *
+ * Runs at load, before the workers and the family exist, so nothing else
+ * reads or changes the index.  todo_db_files_lock is not taken: the scan
+ * took it inside the directory's i_rwsem, and a lookup under it would
+ * take the two in the other order.
  */
 static int todo_db_index_sizes(void)
 {
@@ -655,9 +660,8 @@ static int todo_db_index_sizes(void)
 	struct todo_db_file *f;
 	unsigned long owner;
 	loff_t size;
-	int err = 0;
+	int err;
 
-	mutex_lock(&todo_db_files_lock);
 	xa_for_each(&todo_db_owners, owner, o) {
 		list_for_each_entry(f, &o->files, owner_node) {
 			size = 0;	/* if it is not a regular file */
@@ -665,13 +669,11 @@ static int todo_db_index_sizes(void)
 			f->size = size;
 			err = todo_quota_charge_bytes(owner, size, true);
 			if (err)
-				goto out;
+				return err;
 			cond_resched();
 		}
 	}
-out:
-	mutex_unlock(&todo_db_files_lock);
-	return err;
+	return 0;
 }
 
 /**
