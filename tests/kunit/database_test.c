@@ -559,6 +559,29 @@ static int todo_dropper_fn(void *data)
 }
 
 /*
+ * Start dropping @d->key from a thread of its own while a store of the
+ * list that takes @delay_ms is in flight, so the drop waits for it.
+ */
+static void start_slow_drop(struct kunit *test, struct todo_dropper *d,
+			    unsigned int delay_ms)
+{
+	struct todo_server *s;
+	struct task_struct *task;
+
+	init_completion(&d->done);
+	s = todo_cache_get(d->key, false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, send_add(s, false, 20181219, "one", NULL), 0);
+	KUNIT_ASSERT_EQ(test, call(s, TODO_OP_SYNC), 0);
+	todo_store_delay_ms.val = delay_ms;
+	KUNIT_ASSERT_EQ(test, send_add(s, false, 20181219, "two", NULL), 0);
+	todo_server_put(s);
+	msleep(100);	/* the store has started */
+	task = kthread_run(todo_dropper_fn, d, "todo-dropper");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+}
+
+/*
  * A drop that waits for a slow store of its list holds no lock meanwhile:
  * the owner's other lists still start at once.  Before, the drop held the
  * owner's start mutex while it stopped the server, which stored the list
@@ -568,22 +591,10 @@ static void todo_db_drop_bounded(struct kunit *test)
 {
 	struct todo_key *k = key(test, OWNER + 21, "drop-slow");
 	struct todo_dropper d = { .key = k };
-	struct todo_server *s, *other;
-	struct task_struct *task;
+	struct todo_server *other;
 	unsigned long start, took;
 
-	init_completion(&d.done);
-	s = todo_cache_get(k, false);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
-	KUNIT_ASSERT_EQ(test, send_add(s, false, 20181219, "one", NULL), 0);
-	KUNIT_ASSERT_EQ(test, call(s, TODO_OP_SYNC), 0);
-	todo_store_delay_ms.val = 1500;
-	/* A store that takes 1.5 s starts now. */
-	KUNIT_ASSERT_EQ(test, send_add(s, false, 20181219, "two", NULL), 0);
-	todo_server_put(s);
-	msleep(100);
-	task = kthread_run(todo_dropper_fn, &d, "todo-dropper");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	start_slow_drop(test, &d, 1500);
 	msleep(100);
 
 	start = jiffies;
@@ -597,6 +608,36 @@ static void todo_db_drop_bounded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.err, 0);
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
 	KUNIT_EXPECT_STREQ(test, load(test, k), "next 1:");
+}
+
+/*
+ * A read of a list that is being dropped waits for the drop and then finds
+ * nothing: it does not start the list again, empty.  Without the second
+ * look at the index under the owner's mutex, the read that passed the
+ * first look before the file went started a new server.
+ */
+static void todo_db_read_races_drop(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER + 22, "drop-read");
+	struct todo_dropper d = { .key = k };
+	struct todo_server *found;
+	unsigned int before;
+
+	start_slow_drop(test, &d, 1000);
+	msleep(200);
+	KUNIT_EXPECT_FALSE(test, completion_done(&d.done));
+	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 1);
+
+	before = todo_cache_nr_servers();
+	found = todo_cache_find(k);
+	KUNIT_EXPECT_NULL(test, found);
+	if (!IS_ERR_OR_NULL(found))
+		track(test, found);
+	KUNIT_EXPECT_LE(test, todo_cache_nr_servers(), before);
+	wait_for_completion(&d.done);
+	KUNIT_EXPECT_EQ(test, d.err, 0);
+	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
+	KUNIT_EXPECT_NULL(test, todo_cache_lookup(k));
 }
 
 static struct kunit_case todo_db_test_cases[] = {
@@ -613,6 +654,7 @@ static struct kunit_case todo_db_test_cases[] = {
 	KUNIT_CASE(todo_db_drop),
 	KUNIT_CASE(todo_db_quota),
 	KUNIT_CASE(todo_db_drop_bounded),
+	KUNIT_CASE(todo_db_read_races_drop),
 	{}
 };
 
