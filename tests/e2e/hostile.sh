@@ -7,10 +7,8 @@
 set -u
 
 db=/var/lib/todo
-failed=0
-
-pass() { echo "PASS hostile: $*"; }
-fail() { echo "FAIL hostile: $*"; failed=1; }
+suite=hostile
+. "$TODO_TOP/tests/e2e/lib/checks.sh"
 
 # check DESC CMD...: CMD must succeed.
 check()
@@ -22,34 +20,6 @@ check()
 		pass "$desc"
 	else
 		fail "$desc"
-	fi
-}
-
-# expect DESC WANT CMD...: CMD's stdout must be WANT and its status 0.
-expect()
-{
-	local desc=$1 want=$2 got
-
-	shift 2
-	if got=$("$@" 2>&1) && [ "$got" = "$want" ]; then
-		pass "$desc"
-	else
-		fail "$desc: got '${got:0:200}', want '${want:0:200}'"
-	fi
-}
-
-# expect_fail DESC PATTERN CMD...: CMD must exit 1 with PATTERN on stderr.
-expect_fail()
-{
-	local desc=$1 pattern=$2 err rc
-
-	shift 2
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ $rc = 1 ] && grep -q -- "$pattern" <<< "$err"; then
-		pass "$desc"
-	else
-		fail "$desc: exit $rc, stderr '$err'"
 	fi
 }
 
@@ -89,11 +59,6 @@ wait_for()
 		sleep 0.5
 	done
 	return 124
-}
-
-reload()
-{
-	rmmod todo && insmod "$TODO_KO" "$@"
 }
 
 # Fill the disk: fallocate takes all but 16 MiB of the free blocks (the

@@ -7,43 +7,8 @@
 set -u
 
 db=/var/lib/todo
-failed=0
-
-pass() { echo "PASS persist: $*"; }
-fail() { echo "FAIL persist: $*"; failed=1; }
-
-# expect DESC WANT CMD...: CMD's stdout must be WANT and its status 0.
-expect()
-{
-	local desc=$1 want=$2 got
-
-	shift 2
-	if got=$("$@" 2>&1) && [ "$got" = "$want" ]; then
-		pass "$desc"
-	else
-		fail "$desc: got '$got', want '$want'"
-	fi
-}
-
-# expect_fail DESC PATTERN CMD...: CMD must exit 1 with PATTERN on stderr.
-expect_fail()
-{
-	local desc=$1 pattern=$2 err rc
-
-	shift 2
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ $rc = 1 ] && grep -q -- "$pattern" <<< "$err"; then
-		pass "$desc"
-	else
-		fail "$desc: exit $rc, stderr '$err'"
-	fi
-}
-
-reload()
-{
-	rmmod todo && insmod "$TODO_KO" "$@"
-}
+suite=persist
+. "$TODO_TOP/tests/e2e/lib/checks.sh"
 
 tab=$'\t'
 
@@ -116,11 +81,8 @@ expect "and keeps counting ids" 2 todoctl add idle 2019-01-02 Walk
 # max_lists_per_user counts stored lists too: expiring lists frees no room
 # for new ones, so a user cannot fill the disk with lists.  As the user
 # itself: root has CAP_SYS_RESOURCE, which may exceed it.
-userctl=$(mktemp -d)
-chmod 755 "$userctl"
-cp "$(command -v todoctl)" "$userctl/todoctl"	# readable by the user
-chmod 755 "$userctl/todoctl"
-as5000=(setpriv --reuid=5000 --regid=5000 --clear-groups "$userctl/todoctl")
+user_todoctl_init
+as5000=(todoctl_as 5000)
 echo 2 > /sys/module/todo/parameters/max_lists_per_user
 expect "quota: a first list" 1 "${as5000[@]}" add q1 2019-01-01 a
 expect "quota: a second list" 1 "${as5000[@]}" add q2 2019-01-01 b

@@ -11,51 +11,12 @@
 set -u
 
 db=/var/lib/todo
-failed=0
+suite=quota
+. "$TODO_TOP/tests/e2e/lib/checks.sh"
 
-pass() { echo "PASS quota: $*"; }
-fail() { echo "FAIL quota: $*"; failed=1; }
-
-# expect_ok DESC CMD...: CMD must succeed.
-expect_ok()
-{
-	local desc=$1 out
-
-	shift
-	if out=$("$@" 2>&1); then
-		pass "$desc"
-	else
-		fail "$desc: $out"
-	fi
-}
-
-# expect_fail DESC PATTERN CMD...: CMD must exit 1 with PATTERN on stderr.
-expect_fail()
-{
-	local desc=$1 pattern=$2 err rc
-
-	shift 2
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ $rc = 1 ] && grep -q -- "$pattern" <<< "$err"; then
-		pass "$desc"
-	else
-		fail "$desc: exit $rc, stderr '$err'"
-	fi
-}
-
-reload()
-{
-	rmmod todo && insmod "$TODO_KO" "$@"
-}
-
-# Users run a copy of todoctl they can read.
-bin=$(mktemp -d)
-chmod 755 "$bin"
-cp "$(command -v todoctl)" "$bin/todoctl"
-chmod 755 "$bin/todoctl"
-as6000=(setpriv --reuid=6000 --regid=6000 --clear-groups "$bin/todoctl")
-as6001=(setpriv --reuid=6001 --regid=6001 --clear-groups "$bin/todoctl")
+user_todoctl_init
+as6000=(todoctl_as 6000)
+as6001=(todoctl_as 6001)
 
 # 64 KiB per user, titles of 4000 bytes: about 16 entries fill a budget.
 params=(max_bytes_per_user=65536 max_title_len=4096 idle_timeout=2)
