@@ -20,9 +20,10 @@ static int __init todo_init(void)
 {
 	int err;
 
+	/* The scan of db_dir charges quotas even when it then fails. */
 	err = todo_db_init();
 	if (err)
-		return err;
+		goto quota;
 	err = todo_cache_init();
 	if (err)
 		goto db;
@@ -37,6 +38,7 @@ cache:
 	todo_cache_exit();
 db:
 	todo_db_exit();
+quota:
 	todo_quota_exit();
 	return err;
 }
