@@ -29,6 +29,8 @@ void todo_mailbox_init(struct todo_mailbox *mb, unsigned int max)
 	mb->max = max;
 	mb->closed = false;
 	mb->close_err = 0;
+	mb->kicked = false;
+	mb->taken = false;
 	init_waitqueue_head(&mb->mail);
 	init_waitqueue_head(&mb->room);
 }
@@ -103,10 +105,12 @@ EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_send);
 /*
  * Take the oldest message (QUEUED -> TAKEN); the caller owns its in-flight
  * reference.  Return: the message; NULL if the mailbox is empty, with
- * *@closed telling whether it is also closed (and so stays empty).
+ * *@closed telling whether it is also closed (and so stays empty) and
+ * *@kicked whether a kick was pending (which this clears).  Either way
+ * the receiver is done with the message it took before (&todo_mailbox.taken).
  */
 static struct todo_msg *todo_mailbox_pop(struct todo_mailbox *mb,
-					 bool *closed)
+					 bool *closed, bool *kicked)
 {
 	struct todo_msg *msg;
 
@@ -117,7 +121,11 @@ static struct todo_msg *todo_mailbox_pop(struct todo_mailbox *mb,
 		msg->state = TODO_MSG_TAKEN;
 		mb->len--;
 	}
+	WRITE_ONCE(mb->taken, msg);	/* read locklessly */
 	*closed = mb->closed;
+	*kicked = !msg && mb->kicked;
+	if (*kicked)
+		mb->kicked = false;
 	spin_unlock(&mb->lock);
 	if (msg)
 		wake_up(&mb->room);
@@ -138,25 +146,29 @@ static struct todo_msg *todo_mailbox_pop(struct todo_mailbox *mb,
  *
  * Context: the server's kthread; sleeps.
  * Return: the message; NULL once the mailbox is closed and empty;
- * ERR_PTR(-ETIMEDOUT) if @timeout passed without one.
+ * ERR_PTR(-ETIMEDOUT) if @timeout passed without one; ERR_PTR(-EAGAIN) if
+ * the mailbox is empty and was kicked.
  */
 struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb, long timeout)
 {
 	struct todo_msg *msg;
-	bool closed;
+	bool closed, kicked;
 
 	might_sleep();
 	for (;;) {
-		msg = todo_mailbox_pop(mb, &closed);
+		msg = todo_mailbox_pop(mb, &closed, &kicked);
 		if (msg)
 			return msg;
 		if (closed)
 			return NULL;
+		if (kicked)
+			return ERR_PTR(-EAGAIN);
 		if (!timeout)
 			return ERR_PTR(-ETIMEDOUT);
 		timeout = wait_event_idle_timeout(mb->mail,
 						  READ_ONCE(mb->len) ||
-						  READ_ONCE(mb->closed),
+						  READ_ONCE(mb->closed) ||
+						  READ_ONCE(mb->kicked),
 						  timeout);
 	}
 }
@@ -194,6 +206,26 @@ bool todo_mailbox_cancel(struct todo_mailbox *mb, struct todo_msg *msg)
 	return queued;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_cancel);
+
+/**
+ * todo_mailbox_kick() - Wake the receiver without a message.
+ * @mb: the mailbox.
+ *
+ * The receiver's next todo_mailbox_receive() that finds the mailbox empty
+ * returns ERR_PTR(-EAGAIN) at once, once per kick (kicks before it are
+ * one); queued messages come first.  The cache kicks a server it has
+ * chosen to evict, so that it retires without waiting for idle_timeout.
+ *
+ * Context: any context that may take a spinlock.
+ */
+void todo_mailbox_kick(struct todo_mailbox *mb)
+{
+	spin_lock(&mb->lock);
+	mb->kicked = true;
+	spin_unlock(&mb->lock);
+	wake_up(&mb->mail);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_kick);
 
 /**
  * todo_mailbox_close() - Refuse new messages; keep the queued ones.
@@ -250,10 +282,10 @@ EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_reopen);
 void todo_mailbox_abort(struct todo_mailbox *mb)
 {
 	struct todo_msg *msg;
-	bool closed;
+	bool closed, kicked;
 
 	/* One at a time under the lock, so a racing cancel stays correct. */
-	while ((msg = todo_mailbox_pop(mb, &closed)))
+	while ((msg = todo_mailbox_pop(mb, &closed, &kicked)))
 		todo_msg_finish(msg, mb->close_err);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_abort);
@@ -270,3 +302,17 @@ unsigned int todo_mailbox_len(struct todo_mailbox *mb)
 	return READ_ONCE(mb->len);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_len);
+
+/**
+ * todo_mailbox_handling() - Is the receiver still at its last message?
+ * @mb: the mailbox.
+ *
+ * Context: any.
+ * Return: a snapshot: true from the moment the receiver takes a message
+ * until it asks for the next one.
+ */
+bool todo_mailbox_handling(struct todo_mailbox *mb)
+{
+	return READ_ONCE(mb->taken);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_handling);

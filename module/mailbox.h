@@ -20,6 +20,10 @@ struct todo_msg;
  * @closed: no message is accepted any more; set when the server stops.
  *	Messages queued before stay and are handled.
  * @close_err: what senders get once @closed is set.
+ * @kicked: the server is asked to look at its state (see
+ *	todo_mailbox_kick()); cleared when the receiver reports it.
+ * @taken: the receiver took a message and has not asked for the next one:
+ *	it is still handling it.
  * @mail: the server sleeps here until a message arrives.
  * @room: callers sleep here until @len drops below @max or @closed.
  *
@@ -33,6 +37,8 @@ struct todo_mailbox {
 	unsigned int max;
 	bool closed;
 	int close_err;
+	bool kicked;
+	bool taken;
 	wait_queue_head_t mail;
 	wait_queue_head_t room;
 };
@@ -45,6 +51,8 @@ bool todo_mailbox_cancel(struct todo_mailbox *mb, struct todo_msg *msg);
 void todo_mailbox_close(struct todo_mailbox *mb, int err);
 void todo_mailbox_reopen(struct todo_mailbox *mb, int err);
 void todo_mailbox_abort(struct todo_mailbox *mb);
+void todo_mailbox_kick(struct todo_mailbox *mb);
 unsigned int todo_mailbox_len(struct todo_mailbox *mb);
+bool todo_mailbox_handling(struct todo_mailbox *mb);
 
 #endif /* _TODO_MAILBOX_H */
