@@ -19,10 +19,11 @@
  * 2. Published (todo_cache_get()): inserted in the table, which takes a
  *    reference, and linked on its owner's list; its thread starts.  Held
  *    by the table and by every user of a lookup; RCU readers may see it.
- * 3. Retiring (todo_cache_retire_begin(), from its own thread, idle):
- *    only when the table's is the last reference.  Still published, but
- *    lookups take no reference; clients that want the list wait.  Back to
- *    LIVE (todo_cache_retire_abort()) if its last store fails.
+ * 3. Retiring (todo_cache_retire_begin(), from its own thread, idle; or
+ *    todo_cache_evict(), from a client that needs a slot): only when the
+ *    table's is the last reference.  Still published, but lookups take no
+ *    reference; clients that want the list wait.  Back to LIVE
+ *    (todo_cache_retire_abort()) if its last store fails.
  * 4. Dead (todo_cache_retire_end(), todo_cache_remove()): whoever moves it
  *    to DEAD unpublishes it and owns the table's reference from then on.
  *    Users of earlier lookups still hold theirs; RCU readers may still see
@@ -32,6 +33,18 @@
  *    stored the list and exited.  Then the table's reference is put.
  * 6. Released (todo_server_put() of the last reference): the list is
  *    freed, and the server after an RCU grace period.  The only release.
+ *
+ * Live servers are bounded by max_servers; lists are not.  When
+ * max_servers run and a client needs a server for another list, the least
+ * recently used idle server is evicted: the client makes it RETIRING and
+ * kicks it, and it retires as if idle_timeout had passed (stores its list,
+ * then the reaper stops it), which frees a slot; the client waits for one.
+ * "Least recently used" is kept as a second-chance clock: servers sit in
+ * todo_lru in the order they were last found used, each lookup counts a
+ * use (&todo_server.uses, under the gate it takes anyway), and the
+ * eviction walk sends a server used since it was placed to the back
+ * instead of evicting it.  So a lookup writes nothing shared, and an
+ * eviction costs O(servers used since the last one).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -112,6 +125,32 @@ static atomic_t todo_retiring = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(todo_retire_wait);
 static struct workqueue_struct *todo_reaper_wq;
 
+/*
+ * Eviction.  todo_lru holds the published servers by &todo_server.lru_node,
+ * the least recently used first (see the top of this file), and
+ * todo_nr_lru counts them; todo_lru_lock protects both and every
+ * &todo_server.lru_uses.  It nests inside todo_retire_lock and outside a
+ * server's gate and mailbox lock.  todo_retire_wait is also woken when a
+ * slot under max_servers comes free; todo_aborts counts the retirements
+ * that failed, so that a client waiting for its victim learns of it.
+ */
+static DEFINE_SPINLOCK(todo_lru_lock);
+static LIST_HEAD(todo_lru);
+static unsigned int todo_nr_lru;
+static atomic_t todo_aborts = ATOMIC_INIT(0);
+
+/* Statistics (todo_cache_stats()). */
+static atomic64_t todo_started = ATOMIC64_INIT(0);
+static atomic64_t todo_evictions = ATOMIC64_INIT(0);
+static atomic64_t todo_refusals = ATOMIC64_INIT(0);
+
+/* A retirement is over, whichever way. */
+static void todo_cache_retired(void)
+{
+	if (atomic_dec_and_test(&todo_retiring))
+		wake_up_all(&todo_retire_wait);
+}
+
 /* Add one to @v unless it has reached @limit. */
 static bool todo_charge(atomic_t *v, unsigned int limit)
 {
@@ -149,16 +188,26 @@ static struct todo_user *todo_user_get(u32 uid)
 	return new;
 }
 
-/* Link @s, just inserted in the table, on its owner's list. */
+/*
+ * Link @s, just inserted in the table, on its owner's list and at the
+ * back of the order of use.
+ */
 static void todo_user_link(struct todo_user *u, struct todo_server *s)
 {
 	spin_lock(&u->lock);
 	list_add_tail(&s->owner_node, &u->servers);
 	u->nr_servers++;
 	spin_unlock(&u->lock);
+
+	spin_lock(&todo_lru_lock);
+	s->lru_uses = READ_ONCE(s->uses);
+	list_add_tail(&s->lru_node, &todo_lru);
+	todo_nr_lru++;
+	spin_unlock(&todo_lru_lock);
+	atomic64_inc(&todo_started);
 }
 
-/* Unlink @s, just removed from the table, from its owner's list. */
+/* Unlink @s, just removed from the table, from the lists it is on. */
 static void todo_user_unlink(struct todo_server *s)
 {
 	struct todo_user *u = xa_load(&todo_users, s->key.owner);
@@ -167,6 +216,11 @@ static void todo_user_unlink(struct todo_server *s)
 	list_del_init(&s->owner_node);
 	u->nr_servers--;
 	spin_unlock(&u->lock);
+
+	spin_lock(&todo_lru_lock);
+	list_del_init(&s->lru_node);
+	todo_nr_lru--;
+	spin_unlock(&todo_lru_lock);
 }
 
 /*
@@ -183,6 +237,7 @@ static void todo_cache_release(struct todo_server *s)
 		todo_quota_uncharge_list(s->key.owner);
 	todo_server_put(s);
 	atomic_dec(&todo_nr_servers);
+	wake_up_all(&todo_retire_wait);	/* a slot for todo_cache_slot() */
 }
 
 /*
@@ -193,10 +248,17 @@ static bool todo_cache_make_dead(struct todo_server *s)
 {
 	bool was_dead;
 
+	bool evicting;
+
 	spin_lock(&s->gate);
 	was_dead = s->stage == TODO_SERVER_DEAD;
 	s->stage = TODO_SERVER_DEAD;
+	/* Chosen for eviction, but stopped before its thread took over. */
+	evicting = s->evicting;
+	s->evicting = false;
 	spin_unlock(&s->gate);
+	if (evicting)
+		todo_cache_retired();
 	return !was_dead;
 }
 
@@ -296,6 +358,143 @@ static struct todo_server *todo_cache_lock_owner(struct todo_user *u,
 	}
 }
 
+/* Make @s RETIRING for eviction if nobody but the table holds it. */
+static bool todo_cache_claim(struct todo_server *s)
+{
+	bool ok;
+
+	lockdep_assert_held(&todo_lru_lock);
+	spin_lock(&s->gate);
+	ok = s->stage == TODO_SERVER_LIVE && !s->evicting &&
+	     refcount_read(&s->ref) == 1;
+	if (ok) {
+		s->stage = TODO_SERVER_RETIRING;
+		s->evicting = true;
+	}
+	spin_unlock(&s->gate);
+	return ok;
+}
+
+/*
+ * Choose the least recently used idle server and begin its retirement: it
+ * becomes RETIRING, so lookups pass it by, and its mailbox is kicked, so
+ * its thread stores the list and retires at once (todo_server_retire()).
+ * Idle means nobody but the table holds it (no client waits on it) and
+ * its mailbox is empty.  One whose thread is still finishing its last
+ * message (a cast, or the store after a call's answer) is taken only if
+ * no other is idle.  Return: 0 if a server was chosen; -EBUSY if every
+ * live server is busy; -ESHUTDOWN if the module is unloading.
+ */
+static int todo_cache_evict(void)
+{
+	struct todo_server *s, *victim = NULL, *late = NULL;
+	unsigned int budget;
+	u32 uses;
+
+	mutex_lock(&todo_retire_lock);
+	if (todo_closing) {
+		mutex_unlock(&todo_retire_lock);
+		return -ESHUTDOWN;
+	}
+	spin_lock(&todo_lru_lock);
+	/*
+	 * Each server examined goes to the back: used ones, which get a
+	 * second chance, and busy ones, which are in use.  Two rounds at
+	 * most, the first of which may only send servers back.
+	 */
+	for (budget = 2 * todo_nr_lru; budget && !victim; budget--) {
+		s = list_first_entry(&todo_lru, struct todo_server, lru_node);
+		list_move_tail(&s->lru_node, &todo_lru);
+		uses = READ_ONCE(s->uses);
+		if (uses != s->lru_uses) {
+			s->lru_uses = uses;
+			continue;
+		}
+		if (s == late || todo_mailbox_len(&s->mbox) ||
+		    refcount_read(&s->ref) != 1)
+			continue;
+		if (todo_mailbox_handling(&s->mbox)) {
+			late = late ?: s;
+			continue;
+		}
+		if (todo_cache_claim(s))
+			victim = s;
+	}
+	if (!victim && late && todo_cache_claim(late))
+		victim = late;
+	if (victim) {
+		/*
+		 * Under todo_lru_lock the victim is published, so the table's
+		 * reference keeps it: its thread cannot have unpublished it.
+		 */
+		atomic_inc(&todo_retiring);
+		todo_mailbox_kick(&victim->mbox);
+	}
+	spin_unlock(&todo_lru_lock);
+	mutex_unlock(&todo_retire_lock);
+	return victim ? 0 : -EBUSY;
+}
+
+/*
+ * Whether a client waiting for a slot should look again: one came free,
+ * a retirement failed (its server stays), or none is under way.
+ */
+static bool todo_cache_slot_moved(unsigned int max, int aborts)
+{
+	return atomic_read(&todo_nr_servers) < (int)max ||
+	       atomic_read(&todo_aborts) != aborts ||
+	       !atomic_read(&todo_retiring);
+}
+
+/*
+ * Count a new server in max_servers, evicting idle servers to make room
+ * when max_servers run, and waiting (killable, within *@timeout) for an
+ * evicted server to stop.  A client that finds no idle server to evict
+ * still waits while retirements are under way, since each frees a slot
+ * unless its store fails.  Return: 0 with the slot taken, which the
+ * caller gives back with todo_cache_unslot() unless a server takes it
+ * over; -EBUSY if every live server is busy; -EINTR; -ETIMEDOUT;
+ * -ESHUTDOWN.
+ */
+static int todo_cache_slot(long *timeout)
+{
+	unsigned int max;
+	long left;
+	int aborts, err;
+
+	might_sleep();
+	for (;;) {
+		max = todo_param(&todo_max_servers);
+		if (todo_charge(&todo_nr_servers, max))
+			return 0;
+		if (*timeout <= 0)
+			return -ETIMEDOUT;
+		aborts = atomic_read(&todo_aborts);
+		err = todo_cache_evict();
+		if (err == -EBUSY && !atomic_read(&todo_retiring)) {
+			atomic64_inc(&todo_refusals);
+			return err;
+		}
+		if (err && err != -EBUSY)
+			return err;
+		/* A victim stores its list, if it must, and stops. */
+		left = wait_event_killable_timeout(todo_retire_wait,
+						   todo_cache_slot_moved(max,
+									 aborts),
+						   *timeout);
+		if (left < 0)
+			return -EINTR;
+		*timeout = left;
+	}
+}
+
+/* Give back a slot todo_cache_slot() took and no server took over. */
+static void todo_cache_unslot(void)
+{
+	atomic_dec(&todo_nr_servers);
+	wake_up_all(&todo_retire_wait);
+}
+
 /**
  * todo_cache_lookup() - Find the server of a live list.
  * @key: the list.
@@ -328,7 +527,7 @@ static int todo_cache_room(struct todo_user *u, const struct todo_key *key,
 	*counted = false;
 	if (todo_db_exists(key))
 		return 0;
-	err = todo_quota_charge_list(key->owner, exempt);
+	err = todo_quota_charge_new_list(key->owner, exempt);
 	*counted = !err;
 	return err;
 }
@@ -342,24 +541,28 @@ static int todo_cache_room(struct todo_user *u, const struct todo_key *key,
  * @timeout: jiffies left to the request, reduced by the time waited.
  *
  * A server caught retiring, or leaving the table, is waited for (killable,
- * within *@timeout); then the list is live again, stored, or gone.
+ * within *@timeout); then the list is live again, stored, or gone.  A new
+ * server when max_servers run evicts the least recently used idle one and
+ * waits for it to stop (see todo_cache_slot()).
  *
  * Context: process context; may sleep.
  * Return: the server with a reference the caller must put; NULL if the
  * list exists nowhere and %TODO_OPEN_CREATE is not given; or
  * ERR_PTR(-EDQUOT) if the list is new and the owner has
- * max_lists_per_user lists, live or stored; ERR_PTR(-ENOSPC) if
- * max_servers servers run; ERR_PTR(-EINTR) or ERR_PTR(-ETIMEDOUT) if the
- * caller was killed, or its time ran out, while the list's previous
- * server finished retiring; ERR_PTR(-ENOMEM) or another error if the
+ * max_lists_per_user lists, live or stored; ERR_PTR(-ENOSPC) if it is new
+ * and max_lists lists exist; ERR_PTR(-EBUSY) if
+ * max_servers servers run and none is idle, to be evicted;
+ * ERR_PTR(-EINTR) or ERR_PTR(-ETIMEDOUT) if the caller was killed, or its
+ * time ran out, while the list's previous server finished retiring or an
+ * evicted one stopped; ERR_PTR(-ENOMEM) or another error if the
  * server could not be created.
  */
 struct todo_server *todo_cache_open(const struct todo_key *key,
 				    unsigned int flags, long *timeout)
 {
 	struct todo_server *s, *old;
+	bool retiring, counted, slot = false;
 	struct todo_user *u;
-	bool retiring, counted;
 	int err;
 
 	might_sleep();
@@ -372,12 +575,13 @@ struct todo_server *todo_cache_open(const struct todo_key *key,
 	u = todo_user_get(key->owner);
 	if (IS_ERR(u))
 		return ERR_CAST(u);
+again:
 	/* Another client of the owner may have started it meanwhile. */
 	s = todo_cache_lock_owner(u, key, timeout);
 	if (s) {
 		if (!IS_ERR(s))
 			mutex_unlock(&u->create_lock);
-		return s;
+		goto out_unslot;
 	}
 	/*
 	 * Checked again under the mutex: a list dropped meanwhile is not
@@ -386,20 +590,27 @@ struct todo_server *todo_cache_open(const struct todo_key *key,
 	if (!(flags & TODO_OPEN_CREATE) && !todo_db_exists(key))
 		goto out_unlock;
 
-	if (!todo_charge(&todo_nr_servers, todo_param(&todo_max_servers))) {
-		s = ERR_PTR(-ENOSPC);
-		goto out_unlock;
+	if (!slot && !todo_charge(&todo_nr_servers,
+				  todo_param(&todo_max_servers))) {
+		/* Evict, and wait, without holding up the owner's clients. */
+		mutex_unlock(&u->create_lock);
+		err = todo_cache_slot(timeout);
+		if (err)
+			return ERR_PTR(err);
+		slot = true;
+		goto again;
 	}
+	slot = true;
 	err = todo_cache_room(u, key, flags & TODO_OPEN_EXEMPT, &counted);
 	if (err) {
 		s = ERR_PTR(err);
-		goto out_uncharge;
+		goto out_unlock;
 	}
 	s = todo_server_create(key, &todo_cache_ops);
 	if (IS_ERR(s)) {
 		if (counted)
 			todo_quota_uncharge_list(key->owner);
-		goto out_uncharge;
+		goto out_unlock;
 	}
 	s->counted = counted;
 	refcount_inc(&s->ref);	/* the table's */
@@ -416,7 +627,7 @@ struct todo_server *todo_cache_open(const struct todo_key *key,
 		mutex_unlock(&u->create_lock);
 		refcount_dec(&s->ref);
 		todo_cache_make_dead(s);
-		todo_cache_release(s);
+		todo_cache_release(s);	/* gives the slot back */
 		return old;
 	}
 	todo_user_link(u, s);
@@ -424,10 +635,11 @@ struct todo_server *todo_cache_open(const struct todo_key *key,
 	mutex_unlock(&u->create_lock);
 	return s;
 
-out_uncharge:
-	atomic_dec(&todo_nr_servers);
 out_unlock:
 	mutex_unlock(&u->create_lock);
+out_unslot:
+	if (slot)
+		todo_cache_unslot();
 	return s;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_open);
@@ -553,7 +765,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_grab);
  *
  * An idle server may retire only if the table's is the last reference.
  * The server is then RETIRING, and no lookup takes a reference to it any
- * more.  It stays in
+ * more.  A server the cache chose for eviction is RETIRING already, and
+ * retires whatever the reason given.  It stays in
  * the table, which makes a client that wants the list wait until
  * todo_cache_retire_end() (the server's last store runs in between, so the
  * next server loads it).
@@ -569,6 +782,14 @@ bool todo_cache_retire_begin(struct todo_server *s, bool idle)
 
 	mutex_lock(&todo_retire_lock);
 	spin_lock(&s->gate);
+	if (s->evicting) {
+		/* Chosen for eviction: RETIRING and counted already. */
+		s->evicting = false;
+		s->evicted = true;
+		spin_unlock(&s->gate);
+		mutex_unlock(&todo_retire_lock);
+		return true;
+	}
 	if (!todo_closing && s->stage == TODO_SERVER_LIVE &&
 	    (!idle || refcount_read(&s->ref) == 1)) {
 		s->stage = TODO_SERVER_RETIRING;
@@ -581,13 +802,6 @@ bool todo_cache_retire_begin(struct todo_server *s, bool idle)
 	return ok;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_retire_begin);
-
-/* A retirement is over, whichever way. */
-static void todo_cache_retired(void)
-{
-	if (atomic_dec_and_test(&todo_retiring))
-		wake_up_all(&todo_retire_wait);
-}
 
 /**
  * todo_cache_retire_abort() - A retiring server stays, its store failed.
@@ -605,6 +819,9 @@ void todo_cache_retire_abort(struct todo_server *s)
 	if (s->stage == TODO_SERVER_RETIRING)
 		s->stage = TODO_SERVER_LIVE;
 	spin_unlock(&s->gate);
+	/* A client waiting for it to stop, to take its slot, looks again. */
+	s->evicted = false;
+	atomic_inc(&todo_aborts);
 	wake_up_all(&todo_retire_wait);
 	todo_cache_retired();
 }
@@ -630,6 +847,8 @@ static void todo_cache_reap(struct work_struct *work)
  */
 void todo_cache_retire_end(struct todo_server *s)
 {
+	if (s->evicted)
+		atomic64_inc(&todo_evictions);
 	if (!todo_cache_make_dead(s)) {
 		/* Removed meanwhile; its remover stops it. */
 		todo_cache_retired();
@@ -809,6 +1028,21 @@ unsigned int todo_cache_nr_servers(void)
 	return atomic_read(&todo_nr_servers);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_nr_servers);
+
+/**
+ * todo_cache_stats() - The registry's counters.
+ * @st: filled with a snapshot of each.
+ *
+ * Context: any.
+ */
+void todo_cache_stats(struct todo_cache_stats *st)
+{
+	st->servers = atomic_read(&todo_nr_servers);
+	st->started = atomic64_read(&todo_started);
+	st->evictions = atomic64_read(&todo_evictions);
+	st->busy = atomic64_read(&todo_refusals);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_stats);
 
 /**
  * todo_cache_init() - Set up the registry.

@@ -37,6 +37,20 @@ struct todo_list_info {
 	u32 last_error;
 };
 
+/**
+ * struct todo_cache_stats - The registry's counters.
+ * @servers: servers counted in max_servers now.
+ * @started: servers published since the module loaded.
+ * @evictions: idle servers retired to make room for another.
+ * @busy: new servers refused because every live one was busy.
+ */
+struct todo_cache_stats {
+	u32 servers;
+	u64 started;
+	u64 evictions;
+	u64 busy;
+};
+
 /* Flags of todo_cache_open(). */
 #define TODO_OPEN_CREATE	0x1	/* create the list if it is new */
 #define TODO_OPEN_EXEMPT	0x2	/* may exceed max_lists_per_user */
@@ -55,5 +69,6 @@ struct todo_server *todo_cache_find(const struct todo_key *key);
 int todo_cache_grab(u32 owner, struct todo_server ***out, long *timeout);
 int todo_cache_lists(u32 owner, struct todo_list_info **infos);
 unsigned int todo_cache_nr_servers(void);
+void todo_cache_stats(struct todo_cache_stats *st);
 
 #endif /* _TODO_CACHE_H */

@@ -26,6 +26,7 @@
 #include "message.h"
 #include "netlink.h"
 #include "params.h"
+#include "quota.h"
 #include "server.h"
 #include "title.h"
 
@@ -85,6 +86,9 @@ static const struct nla_policy todo_drop_policy[TODO_A_MAX + 1] = {
 
 static const struct nla_policy todo_lists_policy[TODO_A_MAX + 1] = {
 	[TODO_A_OWNER] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy todo_stats_policy[TODO_A_MAX + 1] = {
 };
 
 static struct genl_family todo_family;
@@ -213,7 +217,11 @@ static int todo_nl_err(struct netlink_ext_ack *extack, int err)
 			       "too many lists for this user (max_lists_per_user)");
 		break;
 	case -ENOSPC:
-		NL_SET_ERR_MSG(extack, "too many live lists (max_servers)");
+		NL_SET_ERR_MSG(extack, "too many lists on this system (max_lists)");
+		break;
+	case -EBUSY:
+		NL_SET_ERR_MSG(extack,
+			       "every live list server is busy (max_servers); try again");
 		break;
 	case -ESHUTDOWN:
 		NL_SET_ERR_MSG(extack, "module is unloading");
@@ -930,6 +938,34 @@ static int todo_nl_lists_done(struct netlink_callback *cb)
 	return 0;
 }
 
+static int todo_nl_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct todo_cache_stats st;
+	struct sk_buff *rep;
+	void *hdr;
+
+	todo_cache_stats(&st);
+	rep = genlmsg_new(5 * nla_total_size(sizeof(u32)) +
+			  3 * nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
+	if (!rep)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(rep, info, &todo_family, 0, TODO_CMD_STATS);
+	if (!hdr ||
+	    nla_put_u32(rep, TODO_A_SERVERS, st.servers) ||
+	    nla_put_u32(rep, TODO_A_MAX_SERVERS,
+			todo_param(&todo_max_servers)) ||
+	    nla_put_u32(rep, TODO_A_LISTS, todo_quota_total_lists()) ||
+	    nla_put_u64_64bit(rep, TODO_A_STARTED, st.started, TODO_A_PAD) ||
+	    nla_put_u64_64bit(rep, TODO_A_EVICTIONS, st.evictions,
+			      TODO_A_PAD) ||
+	    nla_put_u64_64bit(rep, TODO_A_BUSY, st.busy, TODO_A_PAD)) {
+		nlmsg_free(rep);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(rep, hdr);
+	return genlmsg_reply(rep, info);
+}
+
 static const struct genl_ops todo_ops[] = {
 	{
 		.cmd = TODO_CMD_PING,
@@ -982,6 +1018,13 @@ static const struct genl_ops todo_ops[] = {
 		.cmd = TODO_CMD_DROP,
 		.doit = todo_nl_drop,
 		.policy = todo_drop_policy,
+		.maxattr = TODO_A_MAX,
+	},
+	{
+		.cmd = TODO_CMD_STATS,
+		.doit = todo_nl_stats,
+		.flags = GENL_ADMIN_PERM,
+		.policy = todo_stats_policy,
 		.maxattr = TODO_A_MAX,
 	},
 };

@@ -71,14 +71,20 @@ struct todo_uint_param todo_max_servers = { 1024, 1, 100000 };
 EXPORT_SYMBOL_IF_KUNIT(todo_max_servers);
 module_param_cb(max_servers, &todo_uint_param_ops, &todo_max_servers, 0644);
 MODULE_PARM_DESC(max_servers,
-		 "Most live list servers, i.e. kernel threads (1..100000, default 1024)");
+		 "Most live list servers, i.e. kernel threads; beyond, the least recently used idle one is stored and stopped (1..100000, default 1024)");
 
-struct todo_uint_param todo_max_lists_per_user = { 256, 1, 100000 };
+struct todo_uint_param todo_max_lists_per_user = { 256, 1, 100000000 };
 EXPORT_SYMBOL_IF_KUNIT(todo_max_lists_per_user);
 module_param_cb(max_lists_per_user, &todo_uint_param_ops,
 		&todo_max_lists_per_user, 0644);
 MODULE_PARM_DESC(max_lists_per_user,
-		 "Most lists one user may have, live or stored (1..100000, default 256)");
+		 "Most lists one user may have, live or stored (1..100000000, default 256)");
+
+struct todo_uint_param todo_max_lists = { 1 << 21, 1, 100000000 };
+EXPORT_SYMBOL_IF_KUNIT(todo_max_lists);
+module_param_cb(max_lists, &todo_uint_param_ops, &todo_max_lists, 0644);
+MODULE_PARM_DESC(max_lists,
+		 "Most lists of all users together, live or stored (1..100000000, default 2097152)");
 
 struct todo_uint_param todo_max_bytes_per_user = { 16 << 20, 4096, UINT_MAX };
 EXPORT_SYMBOL_IF_KUNIT(todo_max_bytes_per_user);

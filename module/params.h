@@ -29,6 +29,7 @@ extern struct todo_uint_param todo_call_timeout_ms;
 extern struct todo_uint_param todo_mailbox_max;
 extern struct todo_uint_param todo_max_servers;
 extern struct todo_uint_param todo_max_lists_per_user;
+extern struct todo_uint_param todo_max_lists;
 extern struct todo_uint_param todo_max_bytes_per_user;
 extern struct todo_uint_param todo_idle_timeout;
 extern struct todo_uint_param todo_load_delay_ms;

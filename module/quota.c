@@ -17,7 +17,9 @@
  *   it back, it charges the difference between the two sizes.
  *
  * The counts live in memory, from the module's load to its unload: no
- * request scans db_dir or the cache to count an owner's lists.
+ * request scans db_dir or the cache to count an owner's lists.  Their sum,
+ * every owner's lists, counts against max_lists, which protects the disk
+ * whoever asks.
  */
 #include <kunit/visibility.h>
 #include <linux/atomic.h>
@@ -44,6 +46,9 @@ struct todo_quota {
 
 /* Indexed by owner; an entry lives from its first charge to unload. */
 static DEFINE_XARRAY(todo_quotas);
+
+/* Every owner's lists: the sum of &todo_quota.lists. */
+static atomic_t todo_nr_lists = ATOMIC_INIT(0);
 
 /* The owner's quota, created if @create; NULL if absent or out of memory. */
 static struct todo_quota *todo_quota_of(u32 owner, bool create)
@@ -100,35 +105,71 @@ int todo_quota_charge_bytes(u32 owner, s64 delta, bool exempt)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_quota_charge_bytes);
 
-/**
- * todo_quota_charge_list() - Count one more list of an owner.
- * @owner: the owner.
- * @exempt: the requester may exceed max_lists_per_user, or the list is
- *	already there (found by the scan of db_dir).
- *
- * Context: process context; may sleep.
- * Return: 0; -EDQUOT if the owner has max_lists_per_user lists; -ENOMEM.
- */
-int todo_quota_charge_list(u32 owner, bool exempt)
+/* Add one to @v unless it has reached @limit.  Return: whether it did. */
+static bool todo_quota_inc_below(atomic_t *v, unsigned int limit)
 {
-	unsigned int limit = todo_param(&todo_max_lists_per_user);
+	int old = atomic_read(v);
+
+	do {
+		if (old >= (int)limit)
+			return false;
+	} while (!atomic_try_cmpxchg(v, &old, old + 1));
+	return true;
+}
+
+static int todo_quota_charge(u32 owner, bool exempt, bool new)
+{
 	struct todo_quota *q = todo_quota_of(owner, true);
-	int old;
 
 	if (!q)
 		return -ENOMEM;
+	if (!new)
+		atomic_inc(&todo_nr_lists);
+	else if (!todo_quota_inc_below(&todo_nr_lists,
+				       todo_param(&todo_max_lists)))
+		return -ENOSPC;
 	if (exempt) {
 		atomic_inc(&q->lists);
 		return 0;
 	}
-	old = atomic_read(&q->lists);
-	do {
-		if (old >= (int)limit)
-			return -EDQUOT;
-	} while (!atomic_try_cmpxchg(&q->lists, &old, old + 1));
-	return 0;
+	if (todo_quota_inc_below(&q->lists,
+				 todo_param(&todo_max_lists_per_user)))
+		return 0;
+	atomic_dec(&todo_nr_lists);
+	return -EDQUOT;
+}
+
+/**
+ * todo_quota_charge_list() - Count a list found on disk.
+ * @owner: the list's owner.
+ * @exempt: not used by the scan of db_dir, which counts what is there
+ *	whatever the limits; true.
+ *
+ * Context: process context; may sleep.
+ * Return: 0; -EDQUOT if not @exempt and the owner has max_lists_per_user
+ * lists; -ENOMEM.
+ */
+int todo_quota_charge_list(u32 owner, bool exempt)
+{
+	return todo_quota_charge(owner, exempt, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_quota_charge_list);
+
+/**
+ * todo_quota_charge_new_list() - Count a list being created.
+ * @owner: the owner.
+ * @exempt: the requester may exceed max_lists_per_user
+ *	(CAP_SYS_RESOURCE).  Nobody may exceed max_lists.
+ *
+ * Context: process context; may sleep.
+ * Return: 0; -ENOSPC if max_lists lists exist; -EDQUOT if the owner has
+ * max_lists_per_user lists; -ENOMEM.
+ */
+int todo_quota_charge_new_list(u32 owner, bool exempt)
+{
+	return todo_quota_charge(owner, exempt, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_quota_charge_new_list);
 
 /**
  * todo_quota_uncharge_list() - Count one list fewer.
@@ -140,8 +181,10 @@ void todo_quota_uncharge_list(u32 owner)
 {
 	struct todo_quota *q = todo_quota_of(owner, false);
 
-	if (!WARN_ON_ONCE(!q))
+	if (!WARN_ON_ONCE(!q)) {
 		atomic_dec(&q->lists);
+		atomic_dec(&todo_nr_lists);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_quota_uncharge_list);
 
@@ -176,6 +219,18 @@ unsigned int todo_quota_lists(u32 owner)
 EXPORT_SYMBOL_IF_KUNIT(todo_quota_lists);
 
 /**
+ * todo_quota_total_lists() - Number of lists of every owner.
+ *
+ * Context: any.
+ * Return: a snapshot.
+ */
+unsigned int todo_quota_total_lists(void)
+{
+	return atomic_read(&todo_nr_lists);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_quota_total_lists);
+
+/**
  * todo_quota_exit() - Forget every owner's counts.
  *
  * Context: module exit, once no list or file is charged any more.
@@ -188,4 +243,5 @@ void todo_quota_exit(void)
 	xa_for_each(&todo_quotas, owner, q)
 		kfree(q);
 	xa_destroy(&todo_quotas);
+	atomic_set(&todo_nr_lists, 0);
 }

@@ -9,9 +9,11 @@
 
 int todo_quota_charge_bytes(u32 owner, s64 delta, bool exempt);
 int todo_quota_charge_list(u32 owner, bool exempt);
+int todo_quota_charge_new_list(u32 owner, bool exempt);
 void todo_quota_uncharge_list(u32 owner);
 u64 todo_quota_bytes(u32 owner);
 unsigned int todo_quota_lists(u32 owner);
+unsigned int todo_quota_total_lists(void);
 void todo_quota_exit(void);
 
 #endif /* _TODO_QUOTA_H */

@@ -200,8 +200,9 @@ static void todo_server_final_store(struct todo_server *s)
 }
 
 /*
- * Idle for idle_timeout: retire if nobody holds the server (see cache.c)
- * and its list is on disk.  If the last store fails the server stays, and
+ * Idle for idle_timeout, or kicked by the cache to make room for another
+ * list (eviction): retire if nobody holds the server (see cache.c) and
+ * its list is on disk.  If the last store fails the server stays, and
  * tries again each time it has been idle for idle_timeout.
  */
 static bool todo_server_retire(struct todo_server *s)
@@ -455,6 +456,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_stop);
  *
  * A reference is taken only from a LIVE server, which the table holds, so
  * a count never rises from zero; a RETIRING or DEAD one is left alone.
+ * Each reference taken counts as a use, which keeps the server from
+ * eviction for a while (see cache.c).
  *
  * Context: any; takes @s->gate.
  * Return: the stage seen; LIVE means the caller now holds a reference.
@@ -465,8 +468,10 @@ enum todo_server_stage todo_server_tryget(struct todo_server *s)
 
 	spin_lock(&s->gate);
 	stage = s->stage;
-	if (stage == TODO_SERVER_LIVE)
+	if (stage == TODO_SERVER_LIVE) {
 		refcount_inc(&s->ref);
+		WRITE_ONCE(s->uses, s->uses + 1);	/* read by the cache */
+	}
 	spin_unlock(&s->gate);
 	return stage;
 }

@@ -41,10 +41,11 @@ enum todo_server_stage {
 
 /**
  * struct todo_server_ops - What a server asks of whoever registered it.
- * @retire_begin: the server has been idle for idle_timeout (@idle), or
- *	its list is being dropped; true if it may retire (it then stores or
- *	removes its list and calls one of the others).  An idle server may
- *	retire only if nobody but the registry holds it.
+ * @retire_begin: the server has been idle for idle_timeout or was kicked
+ *	to be evicted (@idle), or its list is being dropped; true if it may
+ *	retire (it then stores or removes its list and calls one of the
+ *	others).  An idle server may retire only if nobody but the registry
+ *	holds it, or if the registry chose it for eviction.
  * @retire_abort: the last store failed: the server stays.
  * @retire_end: the list is on disk: unpublish and reap the server.
  *
@@ -61,6 +62,7 @@ struct todo_server_ops {
  * struct todo_server - A list server: a kthread owning one list.
  * @node: link in the cache's table.
  * @owner_node: link in the owner's list of servers; the cache's.
+ * @lru_node: link in the cache's order of use, for eviction; the cache's.
  * @key: the list's owner and name; constant.
  * @ops: the registry's callbacks; constant.
  * @ref: the memory's references: the table's from publication until
@@ -73,6 +75,14 @@ struct todo_server_ops {
  *	and only while @stage is LIVE.  A spinlock, nested inside the
  *	owner's lock of cache.c.
  * @stage: see &enum todo_server_stage.
+ * @uses: references taken by lookups, under @gate; the cache reads it to
+ *	tell which servers were used lately.
+ * @lru_uses: @uses when the cache last placed the server in its order of
+ *	use; the cache's, under its LRU lock.
+ * @evicting: under @gate: the cache made the server RETIRING to evict it
+ *	and kicked its mailbox; the server's thread has not taken the
+ *	retirement over yet (see todo_cache_retire_begin()).
+ * @evicted: the retirement under way is an eviction.  @task only.
  * @task: the kthread, with a task reference held until the server stops.
  * @started: todo_server_start() was called.
  * @running: completed by @task as its first act: from then on it drains
@@ -105,11 +115,16 @@ struct todo_server_ops {
 struct todo_server {
 	struct rhash_head node;
 	struct list_head owner_node;
+	struct list_head lru_node;
 	struct todo_key key;
 	const struct todo_server_ops *ops;
 	refcount_t ref;
 	spinlock_t gate;	/* protects @stage; see above */
 	enum todo_server_stage stage;
+	u32 uses;
+	u32 lru_uses;
+	bool evicting;
+	bool evicted;
 	struct task_struct *task;
 	bool started;
 	struct completion running;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The commands that make one request: add, entries, update, delete,
- * lists, ping, sync and drop.  Each sends its request, prints the replies as they
+ * lists, ping, sync, drop and stats.  Each sends its request, prints the replies as they
  * come, and on failure prints "todoctl: CMD: TEXT (kernel: EXTACK)".
  */
 #include <errno.h>
@@ -16,11 +16,15 @@
  * @out: the output.
  * @id: the new entry's id (add).
  * @has_id: @id was in the reply.
+ * @stats: the counters (stats).
+ * @has_stats: @stats came in the reply.
  */
 struct reply_ctx {
 	struct out out;
 	uint32_t id;
 	bool has_id;
+	struct stats_info stats;
+	bool has_stats;
 };
 
 static int on_add(struct nlattr **tb, void *arg)
@@ -79,6 +83,29 @@ static int on_list(struct nlattr **tb, void *arg)
 	l.last_error = tb[TODO_A_LAST_ERROR] ?
 		       nla_get_u32(tb[TODO_A_LAST_ERROR]) : 0;
 	out_list(&ctx->out, &l);
+	return 0;
+}
+
+static int on_stats(struct nlattr **tb, void *arg)
+{
+	static const int needed[] = {
+		TODO_A_SERVERS, TODO_A_MAX_SERVERS, TODO_A_LISTS,
+		TODO_A_STARTED, TODO_A_EVICTIONS, TODO_A_BUSY,
+	};
+	struct reply_ctx *ctx = arg;
+	size_t i;
+
+	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		if (!tb[needed[i]])
+			return EPROTO;
+	}
+	ctx->stats.servers = nla_get_u32(tb[TODO_A_SERVERS]);
+	ctx->stats.max_servers = nla_get_u32(tb[TODO_A_MAX_SERVERS]);
+	ctx->stats.lists = nla_get_u32(tb[TODO_A_LISTS]);
+	ctx->stats.started = nla_get_u64(tb[TODO_A_STARTED]);
+	ctx->stats.evictions = nla_get_u64(tb[TODO_A_EVICTIONS]);
+	ctx->stats.busy = nla_get_u64(tb[TODO_A_BUSY]);
+	ctx->has_stats = true;
 	return 0;
 }
 
@@ -184,6 +211,9 @@ int run_request(const struct todo_opts *o, const struct todo_req *r)
 	case OP_LISTS:
 		reply = on_list;
 		break;
+	case OP_STATS:
+		reply = on_stats;
+		break;
 	default:
 		break;
 	}
@@ -192,7 +222,8 @@ int run_request(const struct todo_opts *o, const struct todo_req *r)
 		ret = dump(nl, o, r, msg, reply, &ctx, &err);
 	else
 		ret = tnl_request(nl, msg, reply, &ctx, &err);
-	if (!ret && op == OP_ADD && !r->cast && !ctx.has_id) {
+	if (!ret && ((op == OP_ADD && !r->cast && !ctx.has_id) ||
+		     (op == OP_STATS && !ctx.has_stats))) {
 		tnl_error_set(&err, EPROTO);
 		ret = -1;
 	}
@@ -227,6 +258,9 @@ int run_request(const struct todo_opts *o, const struct todo_req *r)
 		break;
 	case OP_PING:
 		puts("pong");
+		break;
+	case OP_STATS:
+		out_stats(&ctx.out, &ctx.stats);
 		break;
 	default:
 		break;

@@ -612,7 +612,9 @@ const char *tnl_strerror(int error)
 	case EDQUOT:
 		return "over this user's quota";
 	case ENOSPC:
-		return "too many live lists";
+		return "too many lists on this system";
+	case EBUSY:
+		return "every list server is busy, try again";
 	case EPERM:
 		return "operation not permitted";
 	case EOVERFLOW:

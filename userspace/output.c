@@ -213,3 +213,24 @@ void out_list(struct out *o, const struct list_info *l)
 	}
 	fputs("}", o->f);
 }
+
+/**
+ * out_stats() - Print the system's counters, one line, or a JSON object.
+ * @o: the output.
+ * @st: the counters.
+ *
+ * Plain: servers=N<TAB>max_servers=N<TAB>lists=N<TAB>started=N<TAB>
+ * evictions=N<TAB>busy=N.
+ */
+void out_stats(struct out *o, const struct stats_info *st)
+{
+	fprintf(o->f, o->json ?
+		"{\"servers\": %" PRIu32 ", \"max_servers\": %" PRIu32
+		", \"lists\": %" PRIu32 ", \"started\": %" PRIu64
+		", \"evictions\": %" PRIu64 ", \"busy\": %" PRIu64 "}\n" :
+		"servers=%" PRIu32 "\tmax_servers=%" PRIu32 "\tlists=%" PRIu32
+		"\tstarted=%" PRIu64 "\tevictions=%" PRIu64 "\tbusy=%" PRIu64
+		"\n",
+		st->servers, st->max_servers, st->lists, st->started,
+		st->evictions, st->busy);
+}

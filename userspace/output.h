@@ -66,6 +66,24 @@ struct list_info {
 	uint32_t last_error;
 };
 
+/**
+ * struct stats_info - The whole system's counters (todoctl stats).
+ * @servers: live list servers.
+ * @max_servers: their limit.
+ * @lists: lists of every owner, live or stored.
+ * @started: servers started since the module loaded.
+ * @evictions: idle servers stopped to make room for others.
+ * @busy: new servers refused because every live one was busy.
+ */
+struct stats_info {
+	uint32_t servers;
+	uint32_t max_servers;
+	uint32_t lists;
+	uint64_t started;
+	uint64_t evictions;
+	uint64_t busy;
+};
+
 void json_string(FILE *f, const char *s, size_t len);
 
 void out_id(struct out *o, uint32_t id);
@@ -73,5 +91,6 @@ void out_array_begin(struct out *o);
 void out_array_end(struct out *o);
 void out_entry(struct out *o, const struct entry_info *e);
 void out_list(struct out *o, const struct list_info *l);
+void out_stats(struct out *o, const struct stats_info *st);
 
 #endif /* TODOCTL_OUTPUT_H */

@@ -93,6 +93,9 @@ static const struct req_spec req_specs[] = {
 		.args = { ARG_LIST }, .required = 1,
 	},
 	{
+		.name = "stats", .op = OP_STATS, .cmd = TODO_CMD_STATS,
+	},
+	{
 		.name = "batch", .op = OP_BATCH,
 		.args = { ARG_FILE },
 	},

@@ -33,6 +33,7 @@ enum req_op {
 	OP_PING,
 	OP_SYNC,
 	OP_DROP,
+	OP_STATS,
 	OP_BATCH,
 };
 

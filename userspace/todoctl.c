@@ -45,6 +45,8 @@ static const char usage_text[] =
 "  sync [LIST]                     return once every change made before to\n"
 "                                  LIST (default: all your lists) is on disk\n"
 "  drop LIST                       delete a whole list and its file, for good\n"
+"  stats                           the system's counters: live servers,\n"
+"                                  lists, evictions (needs CAP_NET_ADMIN)\n"
 "  batch [FILE]                    run add, update, delete and ping lines\n"
 "                                  from FILE (default: standard input)\n"
 "\n"
@@ -179,6 +181,23 @@ static const struct command commands[] = {
 "its file.  This cannot be undone; a list later made under the same name\n"
 "is a new one, whose ids start again at 1.  A list that exists nowhere\n"
 "fails (exit 1).  Prints nothing.\n"
+"\n"
+"  -h, --help  show this help\n",
+	},
+	{
+		.name = "stats",
+		.run = run_request,
+		.help =
+"Usage: todoctl [--json] stats\n"
+"\n"
+"Print the whole system's counters (needs CAP_NET_ADMIN), one line:\n"
+"servers=N<TAB>max_servers=N<TAB>lists=N<TAB>started=N<TAB>evictions=N<TAB>busy=N\n"
+"servers: list servers (kernel threads) live now, at most max_servers;\n"
+"lists: every user's lists, live or stored; started: servers started\n"
+"since the module was loaded; evictions: idle servers stopped, their\n"
+"lists stored, to make room for another list's server; busy: new\n"
+"servers refused because every live one was busy.  With --json, an\n"
+"object with those keys.\n"
 "\n"
 "  -h, --help  show this help\n",
 	},

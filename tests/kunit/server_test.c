@@ -16,7 +16,9 @@
 #include "mailbox.h"
 #include "message.h"
 #include "name.h"
+#include "database.h"
 #include "params.h"
+#include "quota.h"
 #include "server.h"
 
 #define OWNER	4000000U
@@ -24,7 +26,7 @@
 /* Parameters a case may change; restored after every case. */
 static struct todo_uint_param *const todo_saved_params[] = {
 	&todo_call_timeout_ms, &todo_mailbox_max, &todo_max_servers,
-	&todo_max_lists_per_user,
+	&todo_max_lists_per_user, &todo_max_lists, &todo_store_delay_ms,
 };
 
 struct todo_server_test {
@@ -478,11 +480,189 @@ static void todo_cache_limits(struct kunit *test)
 	if (!IS_ERR(s))
 		todo_server_put(s);
 
-	todo_max_servers.val = todo_cache_nr_servers();
+	/* max_lists holds for everybody, CAP_SYS_RESOURCE included. */
+	todo_max_lists.val = todo_quota_total_lists();
 	todo_key_init(&key, OWNER + 3, "one", 3);
-	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false), ERR_PTR(-ENOSPC));
-	todo_max_servers.val = todo_cache_nr_servers() + 1;
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, true), ERR_PTR(-ENOSPC));
+	todo_max_lists.val = todo_quota_total_lists() + 1;
 	server(test, OWNER + 3, "one");
+}
+
+/* Put the reference server() took, before the case ends. */
+static void t_put_server(struct kunit *test, struct todo_server *s)
+{
+	struct todo_server_test *t = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < t->nr_servers; i++)
+		if (t->servers[i] == s)
+			break;
+	KUNIT_ASSERT_LT(test, i, t->nr_servers);
+	t->servers[i] = t->servers[--t->nr_servers];
+	todo_server_put(s);
+}
+
+/* A list's server that stays idle: created, given an entry, put. */
+static struct todo_server *idle_server(struct kunit *test, u32 owner,
+				       const char *name)
+{
+	struct todo_server *s;
+	struct todo_key key;
+	struct todo_msg *msg;
+
+	KUNIT_ASSERT_EQ(test, todo_key_init(&key, owner, name, strlen(name)),
+			0);
+	s = todo_cache_get(&key, false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	msg = msg_add(test, 20181219, name);
+	KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), 0);
+	todo_msg_put(msg);
+	/* The answer comes before the thread is done with the message. */
+	while (todo_mailbox_handling(&s->mbox))
+		usleep_range(1000, 2000);
+	todo_server_put(s);
+	return s;	/* only to compare with; the table holds it */
+}
+
+/* Is the list @name of @owner live now? */
+static bool live(u32 owner, const char *name)
+{
+	struct todo_server *s;
+	struct todo_key key;
+
+	todo_key_init(&key, owner, name, strlen(name));
+	s = todo_cache_lookup(&key);
+	todo_server_put(s);
+	return s;
+}
+
+/* Drop a list, live or stored, so that the case leaves nothing behind. */
+static void drop(struct kunit *test, u32 owner, const char *name)
+{
+	struct todo_server *s;
+	struct todo_key key;
+
+	todo_key_init(&key, owner, name, strlen(name));
+	s = todo_cache_find(&key);
+	if (IS_ERR_OR_NULL(s))
+		return;
+	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_DROP), 0);
+	todo_server_put(s);
+}
+
+/*
+ * With max_servers live, a new list evicts the least recently used idle
+ * server, which stores its list first: nothing is lost, and the list comes
+ * back, loaded from its file, when next used.
+ */
+static void todo_cache_evicts_lru(struct kunit *test)
+{
+	struct todo_cache_stats before, after;
+	const u32 owner = OWNER + 20;
+	struct todo_server *s;
+	struct todo_key key;
+
+	todo_cache_stats(&before);
+	todo_max_servers.val = todo_cache_nr_servers() + 2;
+	idle_server(test, owner, "a");
+	idle_server(test, owner, "b");
+	KUNIT_EXPECT_TRUE(test, live(owner, "a"));	/* a is used again */
+
+	idle_server(test, owner, "c");
+	KUNIT_EXPECT_TRUE(test, live(owner, "a"));
+	KUNIT_EXPECT_TRUE(test, live(owner, "c"));
+	todo_key_init(&key, owner, "b", 1);
+	KUNIT_EXPECT_FALSE(test, live(owner, "b"));
+	KUNIT_EXPECT_TRUE(test, todo_db_exists(&key));
+	KUNIT_EXPECT_LE(test, todo_cache_nr_servers(),
+			todo_param(&todo_max_servers));
+
+	/* b comes back with its entry, evicting the least used of a, c. */
+	s = todo_cache_find(&key);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_EXPECT_STREQ(test, titles(test, s), "b");
+	todo_server_put(s);
+	KUNIT_EXPECT_FALSE(test, live(owner, "a"));
+	KUNIT_EXPECT_TRUE(test, live(owner, "c"));
+	todo_cache_stats(&after);
+	KUNIT_EXPECT_EQ(test, after.evictions, before.evictions + 2);
+
+	drop(test, owner, "a");
+	drop(test, owner, "b");
+	drop(test, owner, "c");
+}
+
+/*
+ * Only idle servers are evicted: one a client holds, or with messages
+ * waiting, is busy; when all are busy a new list is refused at once.
+ */
+static void todo_cache_busy_refused(struct kunit *test)
+{
+	struct todo_cache_stats before, after;
+	const u32 owner = OWNER + 21;
+	struct completion *held;
+	struct todo_server *a;
+	struct todo_key key;
+
+	todo_cache_stats(&before);
+	todo_max_servers.val = todo_cache_nr_servers() + 1;
+	a = server(test, owner, "held");	/* referenced: busy */
+	todo_key_init(&key, owner, "new", 3);
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false), ERR_PTR(-EBUSY));
+
+	/* Unreferenced, but with a cast waiting behind a long one. */
+	held = hold(test, a);
+	KUNIT_EXPECT_EQ(test, cast_add(test, a, 20181219, "waiting"), 0);
+	t_put_server(test, a);
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false), ERR_PTR(-EBUSY));
+	complete(held);
+	todo_cache_stats(&after);
+	KUNIT_EXPECT_EQ(test, after.busy, before.busy + 2);
+	KUNIT_EXPECT_EQ(test, after.evictions, before.evictions);
+	KUNIT_EXPECT_TRUE(test, live(owner, "held"));
+	drop(test, owner, "held");
+}
+
+/*
+ * The client that evicts waits for the victim's last store, within its
+ * time: past it, it fails with -ETIMEDOUT and leaves no slot taken; the
+ * victim stops when its store is done, with the list on disk.
+ */
+static void todo_cache_evict_waits_for_store(struct kunit *test)
+{
+	const u32 owner = OWNER + 22;
+	unsigned int base = todo_cache_nr_servers();
+	struct todo_server *s;
+	struct todo_msg *msg;
+	struct todo_key key;
+	int i;
+
+	todo_max_servers.val = base + 1;
+	idle_server(test, owner, "slow");
+	todo_store_delay_ms.val = 500;
+	s = server(test, owner, "slow");	/* a change, stored slowly */
+	msg = msg_add(test, 20181220, "second");
+	KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), 0);
+	todo_msg_put(msg);
+	t_put_server(test, s);
+
+	todo_call_timeout_ms.val = 50;
+	todo_key_init(&key, owner, "next", 4);
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false),
+			    ERR_PTR(-ETIMEDOUT));
+	KUNIT_EXPECT_FALSE(test, live(owner, "slow"));	/* retiring */
+	for (i = 0; i < 100 && todo_cache_nr_servers() > base; i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, todo_cache_nr_servers(), base);
+
+	todo_store_delay_ms.val = 0;
+	todo_call_timeout_ms.val = 5000;
+	todo_key_init(&key, owner, "slow", 4);
+	s = todo_cache_find(&key);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	KUNIT_EXPECT_STREQ(test, titles(test, s), "slow|second");
+	todo_server_put(s);
+	drop(test, owner, "slow");
 }
 
 struct todo_grabber {
@@ -585,6 +765,9 @@ static struct kunit_case todo_server_test_cases[] = {
 	KUNIT_CASE(todo_cache_same_and_different),
 	KUNIT_CASE(todo_cache_create_race),
 	KUNIT_CASE(todo_cache_limits),
+	KUNIT_CASE(todo_cache_evicts_lru),
+	KUNIT_CASE(todo_cache_busy_refused),
+	KUNIT_CASE(todo_cache_evict_waits_for_store),
 	KUNIT_CASE(todo_cache_lists_snapshot),
 	KUNIT_CASE(todo_cache_grab_waits_for_retiring),
 	{}

@@ -39,6 +39,14 @@
  *	started (lists replies).
  * @TODO_A_WRITE_ERRORS: u64, writes of the list's file that failed.
  * @TODO_A_LAST_ERROR: u32, errno of the last write if it failed, else 0.
+ * @TODO_A_SERVERS: u32, list servers (kernel threads) live now (stats).
+ * @TODO_A_MAX_SERVERS: u32, the max_servers limit (stats).
+ * @TODO_A_LISTS: u32, lists of every owner, live or stored (stats).
+ * @TODO_A_STARTED: u64, list servers started since the module loaded.
+ * @TODO_A_EVICTIONS: u64, idle list servers stopped, their lists stored,
+ *	to make room for another list's server (stats).
+ * @TODO_A_BUSY: u64, new servers refused because every live server was
+ *	busy (stats).
  */
 enum todo_attr {
 	TODO_A_LIST = 1,
@@ -57,6 +65,12 @@ enum todo_attr {
 	TODO_A_WRITES,
 	TODO_A_WRITE_ERRORS,
 	TODO_A_LAST_ERROR,
+	TODO_A_SERVERS,
+	TODO_A_MAX_SERVERS,
+	TODO_A_LISTS,
+	TODO_A_STARTED,
+	TODO_A_EVICTIONS,
+	TODO_A_BUSY,
 
 	__TODO_A_MAX,
 	TODO_A_MAX = __TODO_A_MAX - 1
@@ -85,6 +99,9 @@ enum todo_attr {
  *	its server stops, its entries are freed and its file is removed.
  *	Answered with an ack only, once the file is gone; an unknown list
  *	fails with ESRCH.  It cannot be undone.
+ * @TODO_CMD_STATS: no attributes; needs CAP_NET_ADMIN.  Replies with the
+ *	whole system's SERVERS, MAX_SERVERS, LISTS, STARTED, EVICTIONS and
+ *	BUSY.
  */
 enum todo_cmd {
 	TODO_CMD_PING = 1,
@@ -95,6 +112,7 @@ enum todo_cmd {
 	TODO_CMD_LISTS,
 	TODO_CMD_SYNC,
 	TODO_CMD_DROP,
+	TODO_CMD_STATS,
 
 	__TODO_CMD_MAX,
 	TODO_CMD_MAX = __TODO_CMD_MAX - 1

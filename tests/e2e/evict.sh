@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Live servers bounded by max_servers, lists not: with max_servers=4, a
+# user's 12 lists all work, the least recently used idle server is stored
+# and stopped to make room, no entry is lost, live kernel threads never
+# exceed the bound, and "todoctl stats" counts it all.  max_lists bounds
+# every user's lists together, root's included.  One PASS/FAIL line each.
+#
+# Needs: root, todo.ko ($TODO_KO) loaded, todoctl on PATH, setpriv.
+set -u
+
+db=/var/lib/todo
+suite=evict
+. "$TODO_TOP/tests/e2e/lib/checks.sh"
+
+user_todoctl_init
+as6100=(todoctl_as 6100)
+
+# Live list servers: kernel threads named todo/N.
+threads() { ps -e -o comm= | grep -c '^todo/[0-9]'; }
+
+stat_of() { todoctl stats | tr '\t' '\n' | sed -n "s/^$1=//p"; }
+
+reload max_servers=4 idle_timeout=0
+max=0
+for i in $(seq 1 12); do
+	"${as6100[@]}" add "l$i" 2019-01-01 "entry $i" > /dev/null ||
+		fail "add to list l$i"
+	n=$(threads)
+	[ "$n" -gt "$max" ] && max=$n
+done
+if [ "$max" -le 4 ]; then
+	pass "12 lists with max_servers=4: at most $max live threads"
+else
+	fail "12 lists with max_servers=4: $max live threads"
+fi
+expect "stats: 4 servers live, 12 lists" "4 12" \
+	bash -c "echo \$(todoctl stats | tr '\t' '\n' | sed -n 's/^servers=//p; s/^lists=//p')"
+ev=$(stat_of evictions)
+if [ "$ev" -ge 8 ]; then
+	pass "stats: $ev evictions"
+else
+	fail "stats: $ev evictions, want at least 8"
+fi
+stored=$(find "$db" -name '*.list' | wc -l)
+if [ "$stored" -ge 8 ]; then
+	pass "evicted lists are on disk ($stored files)"
+else
+	fail "evicted lists are on disk: $stored files"
+fi
+
+bad=0
+for i in $(seq 1 12); do
+	got=$("${as6100[@]}" entries "l$i" 2>&1)
+	[ "$got" = "$(printf '1\t2019-01-01\tentry %s' "$i")" ] || bad=$((bad + 1))
+done
+if [ $bad = 0 ]; then
+	pass "every list reads back its entry, evicted or not"
+else
+	fail "$bad lists lost their entry"
+fi
+
+# The lists used last stay live: l12 was read last, l1 long ago.
+"${as6100[@]}" entries l12 > /dev/null
+"${as6100[@]}" add new 2019-01-02 x > /dev/null
+alive() { "${as6100[@]}" --json lists | tr '}' '\n' | grep "\"name\": \"$1\"" |
+	  grep -c '"alive": true'; }
+if [ "$(alive l12)" = 1 ] && [ "$(alive new)" = 1 ]; then
+	pass "the most recently used lists stay live"
+else
+	fail "l12 alive=$(alive l12), new alive=$(alive new)"
+fi
+n=$("${as6100[@]}" lists | wc -l)
+if [ "$n" = 13 ]; then
+	pass "lists shows all 13, live and stored"
+else
+	fail "lists shows $n lists, want 13"
+fi
+
+expect_fail "stats needs CAP_NET_ADMIN" "not permitted" "${as6100[@]}" stats
+
+# max_lists counts every user's lists and holds for root too.
+reload max_lists=14
+expect_ok "list 14 of 14" todoctl add fourteen 2019-01-01 x
+expect_fail "list 15 is refused, root or not" "too many lists on this system (max_lists)" \
+	todoctl add fifteen 2019-01-01 x
+expect_ok "an existing list still takes entries" \
+	"${as6100[@]}" add l1 2019-01-03 y
+todoctl drop fourteen
+expect_ok "a dropped list makes room" todoctl add fifteen 2019-01-01 x
+
+exit $failed
