@@ -151,18 +151,6 @@ static void todo_cache_retired(void)
 		wake_up_all(&todo_retire_wait);
 }
 
-/* Add one to @v unless it has reached @limit. */
-static bool todo_charge(atomic_t *v, unsigned int limit)
-{
-	int old = atomic_read(v);
-
-	do {
-		if (old >= (int)limit)
-			return false;
-	} while (!atomic_try_cmpxchg(v, &old, old + 1));
-	return true;
-}
-
 static struct todo_user *todo_user_get(u32 uid)
 {
 	struct todo_user *u, *new;
@@ -465,7 +453,7 @@ static int todo_cache_slot(long *timeout)
 	might_sleep();
 	for (;;) {
 		max = todo_param(&todo_max_servers);
-		if (todo_charge(&todo_nr_servers, max))
+		if (todo_inc_below(&todo_nr_servers, max))
 			return 0;
 		if (*timeout <= 0)
 			return -ETIMEDOUT;
@@ -590,8 +578,8 @@ again:
 	if (!(flags & TODO_OPEN_CREATE) && !todo_db_exists(key))
 		goto out_unlock;
 
-	if (!slot && !todo_charge(&todo_nr_servers,
-				  todo_param(&todo_max_servers))) {
+	if (!slot && !todo_inc_below(&todo_nr_servers,
+				     todo_param(&todo_max_servers))) {
 		/* Evict, and wait, without holding up the owner's clients. */
 		mutex_unlock(&u->create_lock);
 		err = todo_cache_slot(timeout);

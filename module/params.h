@@ -6,6 +6,7 @@
 #ifndef _TODO_PARAMS_H
 #define _TODO_PARAMS_H
 
+#include <linux/atomic.h>
 #include <linux/compiler.h>
 
 /**
@@ -44,6 +45,28 @@ extern struct todo_uint_param todo_store_delay_ms;
 static inline unsigned int todo_param(const struct todo_uint_param *p)
 {
 	return READ_ONCE(p->val);
+}
+
+/**
+ * todo_inc_below() - Count one more against a limit.
+ * @v: the count.
+ * @limit: the limit, a parameter's snapshot.
+ *
+ * Two callers never pass the limit together.
+ *
+ * Context: any.
+ * Return: true if @v was below @limit and is now one more; false, with @v
+ * unchanged, if it had reached it.
+ */
+static inline bool todo_inc_below(atomic_t *v, unsigned int limit)
+{
+	int old = atomic_read(v);
+
+	do {
+		if (old >= (int)limit)
+			return false;
+	} while (!atomic_try_cmpxchg(v, &old, old + 1));
+	return true;
 }
 
 #endif /* _TODO_PARAMS_H */

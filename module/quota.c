@@ -105,18 +105,6 @@ int todo_quota_charge_bytes(u32 owner, s64 delta, bool exempt)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_quota_charge_bytes);
 
-/* Add one to @v unless it has reached @limit.  Return: whether it did. */
-static bool todo_quota_inc_below(atomic_t *v, unsigned int limit)
-{
-	int old = atomic_read(v);
-
-	do {
-		if (old >= (int)limit)
-			return false;
-	} while (!atomic_try_cmpxchg(v, &old, old + 1));
-	return true;
-}
-
 static int todo_quota_charge(u32 owner, bool exempt, bool new)
 {
 	struct todo_quota *q = todo_quota_of(owner, true);
@@ -125,15 +113,13 @@ static int todo_quota_charge(u32 owner, bool exempt, bool new)
 		return -ENOMEM;
 	if (!new)
 		atomic_inc(&todo_nr_lists);
-	else if (!todo_quota_inc_below(&todo_nr_lists,
-				       todo_param(&todo_max_lists)))
+	else if (!todo_inc_below(&todo_nr_lists, todo_param(&todo_max_lists)))
 		return -ENOSPC;
 	if (exempt) {
 		atomic_inc(&q->lists);
 		return 0;
 	}
-	if (todo_quota_inc_below(&q->lists,
-				 todo_param(&todo_max_lists_per_user)))
+	if (todo_inc_below(&q->lists, todo_param(&todo_max_lists_per_user)))
 		return 0;
 	atomic_dec(&todo_nr_lists);
 	return -EDQUOT;
