@@ -58,7 +58,6 @@
 #include <linux/mutex.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
 
@@ -871,137 +870,120 @@ bool todo_cache_remove(struct todo_server *s)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_remove);
 
-/**
- * struct todo_stored_walk - Collects the stored lists of one owner.
- * @infos: the array being filled.
- * @n: entries used.
- * @cap: entries allocated.
+/* Fill @li with the statistics of the live server @s. */
+static void todo_cache_info(struct todo_server *s, struct todo_list_info *li)
+{
+	memset(li, 0, sizeof(*li));
+	li->key = s->key;
+	li->entries = READ_ONCE(s->entries);
+	li->next_id = READ_ONCE(s->next_id);
+	li->mailbox = todo_mailbox_len(&s->mbox);
+	li->casts = atomic64_read(&s->casts);
+	li->casts_failed = atomic64_read(&s->casts_failed);
+	li->alive = true;
+	spin_lock(&s->store.lock);
+	li->writes = s->store.writes;
+	li->write_errors = s->store.errors;
+	li->last_error = -s->store.err;
+	spin_unlock(&s->store.lock);
+}
+
+/*
+ * The first @max live lists of @u named after @after (all if NULL), in
+ * name order, into @live.  O(the owner's live lists * log @max), under
+ * the owner's lock; the live lists are at most max_servers.
  */
-struct todo_stored_walk {
-	struct todo_list_info *infos;
-	unsigned int n;
-	unsigned int cap;
-};
-
-static int todo_cache_stored_one(const struct todo_key *key, void *arg)
+static unsigned int todo_cache_live(struct todo_user *u,
+				    const struct todo_key *after,
+				    struct todo_list_info *live,
+				    unsigned int max)
 {
-	struct todo_stored_walk *w = arg;
-	struct todo_list_info *bigger;
-
-	if (w->n == w->cap) {
-		bigger = kvcalloc(w->cap * 2, sizeof(*bigger), GFP_KERNEL);
-		if (!bigger)
-			return -ENOMEM;
-		memcpy(bigger, w->infos, w->n * sizeof(*bigger));
-		kvfree(w->infos);
-		w->infos = bigger;
-		w->cap *= 2;
-	}
-	memset(&w->infos[w->n], 0, sizeof(w->infos[w->n]));
-	w->infos[w->n].key = *key;
-	w->n++;
-	return 0;
-}
-
-/* Compare two names by their bytes, then their lengths. */
-static int todo_key_name_cmp(const struct todo_key *x, const struct todo_key *y)
-{
-	int c = memcmp(x->name, y->name, min(x->len, y->len));
-
-	return c ?: (int)x->len - (int)y->len;
-}
-
-/* By name; for one name, the live entry first. */
-static int todo_info_cmp(const void *a, const void *b)
-{
-	const struct todo_list_info *x = a, *y = b;
-	int c = todo_key_name_cmp(&x->key, &y->key);
-
-	return c ?: (int)y->alive - (int)x->alive;
-}
-
-/* Append the live lists of @owner to @w, which has room for them all. */
-static void todo_cache_live(struct todo_user *u, struct todo_stored_walk *w)
-{
-	struct todo_list_info *li;
+	unsigned int n = 0, lo, hi, mid;
 	struct todo_server *s;
 
-	lockdep_assert_held(&u->lock);
+	spin_lock(&u->lock);
 	list_for_each_entry(s, &u->servers, owner_node) {
-		li = &w->infos[w->n++];
-		li->key = s->key;
-		li->entries = READ_ONCE(s->entries);
-		li->next_id = READ_ONCE(s->next_id);
-		li->mailbox = todo_mailbox_len(&s->mbox);
-		li->casts = atomic64_read(&s->casts);
-		li->casts_failed = atomic64_read(&s->casts_failed);
-		li->alive = true;
-		spin_lock(&s->store.lock);
-		li->writes = s->store.writes;
-		li->write_errors = s->store.errors;
-		li->last_error = -s->store.err;
-		spin_unlock(&s->store.lock);
+		if (after && todo_key_name_cmp(&s->key, after) <= 0)
+			continue;
+		/* Where it goes among the first @n, kept sorted. */
+		for (lo = 0, hi = n; lo < hi;) {
+			mid = (lo + hi) / 2;
+			if (todo_key_name_cmp(&live[mid].key, &s->key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == max)
+			continue;
+		if (n == max)
+			n--;	/* the last one drops out */
+		memmove(&live[lo + 1], &live[lo], (n - lo) * sizeof(*live));
+		todo_cache_info(s, &live[lo]);
+		n++;
 	}
+	spin_unlock(&u->lock);
+	return n;
 }
 
 /**
- * todo_cache_lists() - Snapshot one owner's lists, live and stored.
+ * todo_cache_lists() - One page of an owner's lists, live and stored.
  * @owner: the owner.
- * @infos: set to an array the caller frees with kvfree(), sorted by name.
+ * @after: the last list of the previous page, or NULL for the first page.
+ * @infos: filled with the lists named after @after, in name order.
+ * @max: room in @infos.
  *
  * Live lists come with their statistics; lists only on disk have alive
- * false and zero statistics.
+ * false and zero statistics.  Each name appears once, live if it is.
+ * Called again with the last key returned, it continues where it left
+ * off, whatever lists were added or removed in between: a list that
+ * exists throughout is returned exactly once.  It costs O(log(the
+ * owner's stored lists) + the owner's live lists * log @max) and holds
+ * 2 * @max lists in memory, whatever the owner's number of lists.
  *
  * Context: process context; may sleep.
- * Return: the number of lists, or a negative errno.
+ * Return: the number of @infos filled, below @max only if no list
+ * follows; or -ENOMEM.
  */
-int todo_cache_lists(u32 owner, struct todo_list_info **infos)
+int todo_cache_lists(u32 owner, const struct todo_key *after,
+		     struct todo_list_info *infos, unsigned int max)
 {
 	struct todo_user *u = xa_load(&todo_users, owner);
-	struct todo_stored_walk w = { .cap = 64 };
+	unsigned int nstored, nlive = 0, i = 0, j = 0, n = 0;
 	struct todo_list_info *live;
-	unsigned int nlive, i, j;
-	int err;
+	struct todo_key *stored;
+	int c;
 
-	w.infos = kvcalloc(w.cap, sizeof(*w.infos), GFP_KERNEL);
-	if (!w.infos)
+	stored = kmalloc_array(max, sizeof(*stored), GFP_KERNEL);
+	live = kmalloc_array(max, sizeof(*live), GFP_KERNEL);
+	if (!stored || !live) {
+		kfree(stored);
+		kfree(live);
 		return -ENOMEM;
-	err = todo_db_stored(owner, todo_cache_stored_one, &w);
-	if (err)
-		goto fail;
-
-	/* Room for every live list of the owner, taken under its lock. */
-	while (u) {
-		nlive = READ_ONCE(u->nr_servers) + 16;
-		err = -ENOMEM;
-		live = kvcalloc(w.n + nlive, sizeof(*live), GFP_KERNEL);
-		if (!live)
-			goto fail;
-		memcpy(live, w.infos, w.n * sizeof(*live));
-		spin_lock(&u->lock);
-		if (u->nr_servers <= nlive) {
-			kvfree(w.infos);
-			w.infos = live;
-			w.cap = w.n + nlive;
-			todo_cache_live(u, &w);
-			spin_unlock(&u->lock);
-			break;
-		}
-		spin_unlock(&u->lock);	/* grew meanwhile: again */
-		kvfree(live);
 	}
+	nstored = todo_db_stored_after(owner, after, stored, max);
+	if (u)
+		nlive = todo_cache_live(u, after, live, max);
 
-	/* One entry per name: the live one if any. */
-	sort(w.infos, w.n, sizeof(*w.infos), todo_info_cmp, NULL);
-	for (i = 0, j = 0; i < w.n; i++)
-		if (!j || todo_key_name_cmp(&w.infos[j - 1].key,
-					    &w.infos[i].key))
-			w.infos[j++] = w.infos[i];
-	*infos = w.infos;
-	return j;
-fail:
-	kvfree(w.infos);
-	return err;
+	/*
+	 * Merge: the smaller name first, the live one of a name.  A source
+	 * cut at @max runs out only after @max lists went out, so what is
+	 * returned is the first @max names of the union.
+	 */
+	while (n < max && (i < nstored || j < nlive)) {
+		c = i == nstored ? 1 : j == nlive ? -1 :
+		    todo_key_name_cmp(&stored[i], &live[j].key);
+		if (c < 0) {
+			memset(&infos[n], 0, sizeof(infos[n]));
+			infos[n++].key = stored[i++];
+		} else {
+			infos[n++] = live[j++];
+			if (!c)
+				i++;
+		}
+	}
+	kfree(stored);
+	kfree(live);
+	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_lists);
 

@@ -67,7 +67,8 @@ void todo_cache_retire_end(struct todo_server *s);
 void todo_cache_retire_abort(struct todo_server *s);
 struct todo_server *todo_cache_find(const struct todo_key *key);
 int todo_cache_grab(u32 owner, struct todo_server ***out, long *timeout);
-int todo_cache_lists(u32 owner, struct todo_list_info **infos);
+int todo_cache_lists(u32 owner, const struct todo_key *after,
+		     struct todo_list_info *infos, unsigned int max);
 unsigned int todo_cache_nr_servers(void);
 void todo_cache_stats(struct todo_cache_stats *st);
 

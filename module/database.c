@@ -23,6 +23,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
@@ -70,7 +71,7 @@ static struct workqueue_struct *todo_db_wq_of(const struct todo_key *key)
 /**
  * struct todo_db_file - A list that has a file in db_dir.
  * @node: link in todo_db_files.
- * @owner_node: link in &todo_db_owner.files.
+ * @owner_node: node in &todo_db_owner.files, ordered by name.
  * @key: the list.
  * @size: the file's size, as the last successful store or the scan at
  *	load found it; 0 for anything but a regular file.  Written under
@@ -82,7 +83,7 @@ static struct workqueue_struct *todo_db_wq_of(const struct todo_key *key)
  */
 struct todo_db_file {
 	struct rhash_head node;
-	struct list_head owner_node;
+	struct rb_node owner_node;
 	struct todo_key key;
 	size_t size;
 	struct rcu_head rcu;
@@ -90,13 +91,22 @@ struct todo_db_file {
 
 /**
  * struct todo_db_owner - The lists of one owner that have a file.
- * @files: &struct todo_db_file, linked by &todo_db_file.owner_node.
- * @nr: length of @files.
+ * @files: &struct todo_db_file by &todo_db_file.owner_node, ordered by
+ *	name, so that a listing resumes after a name in O(log n).
+ * @nr: number of @files.
  */
 struct todo_db_owner {
-	struct list_head files;
+	struct rb_root files;
 	unsigned int nr;
 };
+
+static bool todo_db_file_less(struct rb_node *a, const struct rb_node *b)
+{
+	return todo_key_name_cmp(&rb_entry(a, struct todo_db_file,
+					   owner_node)->key,
+				 &rb_entry(b, struct todo_db_file,
+					   owner_node)->key) < 0;
+}
 
 /*
  * The index of list files: built by one scan of db_dir at load, then kept
@@ -140,7 +150,7 @@ static int todo_db_index_add(const struct todo_key *key, size_t size)
 		o = kzalloc(sizeof(*o), GFP_KERNEL);
 		if (!o)
 			goto out;
-		INIT_LIST_HEAD(&o->files);
+		o->files = RB_ROOT;
 		err = xa_err(xa_store(&todo_db_owners, key->owner, o,
 				      GFP_KERNEL));
 		if (err) {
@@ -160,7 +170,7 @@ static int todo_db_index_add(const struct todo_key *key, size_t size)
 		kfree(f);
 		goto out;
 	}
-	list_add_tail(&f->owner_node, &o->files);
+	rb_add(&f->owner_node, &o->files, todo_db_file_less);
 	WRITE_ONCE(o->nr, o->nr + 1);
 	err = 1;
 out:
@@ -191,8 +201,8 @@ static void todo_db_index_remove(const struct todo_key *key)
 	if (f) {
 		rhashtable_remove_fast(&todo_db_files, &f->node,
 				       todo_db_file_params);
-		list_del(&f->owner_node);
 		o = xa_load(&todo_db_owners, key->owner);
+		rb_erase(&f->owner_node, &o->files);
 		WRITE_ONCE(o->nr, o->nr - 1);
 		kfree_rcu(f, rcu);
 	}
@@ -325,35 +335,53 @@ unsigned int todo_db_count(u32 owner)
 }
 
 /**
- * todo_db_stored() - Call a function for each stored list of an owner.
+ * todo_db_stored_after() - Stored lists of an owner, by name, from a point.
  * @owner: the owner.
- * @each: called with each list's key; a non-zero return stops the walk.
- * @arg: passed to @each.
+ * @after: only names after this list's (of @owner); NULL for all.
+ * @keys: filled with the lists' keys in ascending name order.
+ * @max: room in @keys.
  *
- * Walks the in-memory index; O(the owner's lists).
+ * Walks the in-memory index: O(log(the owner's lists) + @max).
  *
- * Context: process context; sleeps (@each may sleep).
- * Return: 0 or the first error @each returned.
+ * Context: process context; sleeps.
+ * Return: the number of @keys filled; below @max only if no more follow.
  */
-int todo_db_stored(u32 owner,
-		   int (*each)(const struct todo_key *key, void *arg),
-		   void *arg)
+unsigned int todo_db_stored_after(u32 owner, const struct todo_key *after,
+				  struct todo_key *keys, unsigned int max)
 {
+	struct todo_db_file *f = NULL;
 	struct todo_db_owner *o;
-	struct todo_db_file *f;
-	int err = 0;
+	struct rb_node *node;
+	unsigned int n = 0;
 
 	mutex_lock(&todo_db_files_lock);
 	o = xa_load(&todo_db_owners, owner);
-	if (o)
-		list_for_each_entry(f, &o->files, owner_node) {
-			err = each(&f->key, arg);
-			if (err)
-				break;
+	node = o ? o->files.rb_node : NULL;
+	if (!after) {
+		node = o ? rb_first(&o->files) : NULL;
+	} else {
+		/* The first file whose name is after @after's. */
+		struct rb_node *first = NULL;
+
+		while (node) {
+			f = rb_entry(node, struct todo_db_file, owner_node);
+			if (todo_key_name_cmp(&f->key, after) > 0) {
+				first = node;
+				node = node->rb_left;
+			} else {
+				node = node->rb_right;
+			}
 		}
+		node = first;
+	}
+	for (; node && n < max; node = rb_next(node)) {
+		f = rb_entry(node, struct todo_db_file, owner_node);
+		keys[n++] = f->key;
+	}
 	mutex_unlock(&todo_db_files_lock);
-	return err;
+	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(todo_db_stored_after);
 
 /**
  * todo_store_init() - Initialise a list's store state.
@@ -656,14 +684,15 @@ static int todo_db_index_scan(const struct todo_key *key, void *unused)
  */
 static int todo_db_index_sizes(void)
 {
+	struct todo_db_file *f, *tmp;
 	struct todo_db_owner *o;
-	struct todo_db_file *f;
 	unsigned long owner;
 	loff_t size;
 	int err;
 
 	xa_for_each(&todo_db_owners, owner, o) {
-		list_for_each_entry(f, &o->files, owner_node) {
+		rbtree_postorder_for_each_entry_safe(f, tmp, &o->files,
+						     owner_node) {
 			size = 0;	/* if it is not a regular file */
 			todo_storage_size(&f->key, &size);
 			f->size = size;

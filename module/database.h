@@ -59,9 +59,8 @@ bool todo_db_exists(const struct todo_key *key);
 size_t todo_db_size(const struct todo_key *key);
 unsigned int todo_db_count(u32 owner);
 int todo_db_remove(const struct todo_key *key);
-int todo_db_stored(u32 owner,
-		   int (*each)(const struct todo_key *key, void *arg),
-		   void *arg);
+unsigned int todo_db_stored_after(u32 owner, const struct todo_key *after,
+				  struct todo_key *keys, unsigned int max);
 void todo_store_init(struct todo_store *st, const struct todo_key *key,
 		     void (*done)(struct work_struct *work));
 bool todo_store_busy(struct todo_store *st);

@@ -5,6 +5,7 @@
 #ifndef _TODO_NAME_H
 #define _TODO_NAME_H
 
+#include <linux/string.h>
 #include <linux/types.h>
 #include <linux/todo.h>
 
@@ -22,6 +23,22 @@ struct todo_key {
 	u8 len;
 	char name[TODO_NAME_MAX];
 };
+
+/**
+ * todo_key_name_cmp() - Order two keys by name.
+ * @a: a key.
+ * @b: another.
+ *
+ * Names are zero-padded and hold no NUL, so comparing the whole arrays
+ * orders them by their bytes, a prefix first.  Owners are not compared.
+ *
+ * Return: <0, 0 or >0 as @a's name sorts before, with or after @b's.
+ */
+static inline int todo_key_name_cmp(const struct todo_key *a,
+				    const struct todo_key *b)
+{
+	return memcmp(a->name, b->name, sizeof(a->name));
+}
 
 bool todo_name_valid(const char *name, size_t len);
 int todo_key_init(struct todo_key *key, u32 owner, const char *name,

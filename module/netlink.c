@@ -843,38 +843,45 @@ static int todo_nl_drop(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* Lists a LISTS dump reads at a time: about one message's worth. */
+#define TODO_LISTS_BATCH	32
+
 /**
  * struct todo_lists_dump - State of a LISTS dump, in &netlink_callback.ctx.
  * @derr: a refusal to report from the first dumpit call.
- * @infos: snapshot taken when the dump started; freed when it is done.
- * @n: number of @infos.
- * @pos: next one to send.
+ * @owner: whose lists.
+ * @started: @last holds the last list sent.
+ * @finished: every list has been sent.
+ * @last: the last list sent, where the next round resumes; allocated when
+ *	the dump starts, freed when it is done.
+ *
+ * Each round reads the next lists after @last from the cache and the
+ * index of files, so the dump holds no more than a round's worth, however
+ * many lists the owner has, and resumes correctly while lists are added
+ * or removed: a list that exists throughout is sent exactly once.
  */
 struct todo_lists_dump {
 	struct todo_dump_err derr;
-	struct todo_list_info *infos;
-	int n;
-	int pos;
+	u32 owner;
+	bool started;
+	bool finished;
+	struct todo_key *last;
 };
 
 static int __todo_nl_lists_start(struct netlink_callback *cb,
 				 struct netlink_ext_ack *extack)
 {
 	struct todo_lists_dump *ctx = (void *)cb->ctx;
-	u32 owner;
-	int n;
+	int err;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	BUILD_BUG_ON(offsetof(struct todo_lists_dump, derr));
 	memset(ctx, 0, sizeof(*ctx));
-	n = todo_nl_owner(cb->skb, todo_dump_attrs(cb), extack, &owner);
-	if (n)
-		return n;
-	n = todo_cache_lists(owner, &ctx->infos);
-	if (n < 0)
-		return n;
-	ctx->n = n;
-	return 0;
+	err = todo_nl_owner(cb->skb, todo_dump_attrs(cb), extack, &ctx->owner);
+	if (err)
+		return err;
+	ctx->last = kzalloc(sizeof(*ctx->last), GFP_KERNEL);
+	return ctx->last ? 0 : -ENOMEM;
 }
 
 static int todo_nl_lists_start(struct netlink_callback *cb)
@@ -916,25 +923,44 @@ static int todo_nl_lists_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct todo_lists_dump *ctx = (void *)cb->ctx;
-	int start = ctx->pos;
+	struct todo_list_info *infos;
+	int n, i, sent = 0;
 
 	if (ctx->derr.err)
 		return todo_nl_start_err(cb);
-	while (ctx->pos < ctx->n) {
-		if (todo_nl_fill_list(skb, &ctx->infos[ctx->pos],
-				      NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq))
+	if (ctx->finished)
+		return 0;
+	infos = kmalloc_array(TODO_LISTS_BATCH, sizeof(*infos), GFP_KERNEL);
+	if (!infos)
+		return -ENOMEM;
+	do {
+		n = todo_cache_lists(ctx->owner,
+				     ctx->started ? ctx->last : NULL, infos,
+				     TODO_LISTS_BATCH);
+		if (n < 0)
 			break;
-		ctx->pos++;
-	}
-	return ctx->pos > start ? skb->len : 0;
+		for (i = 0; i < n; i++) {
+			if (todo_nl_fill_list(skb, &infos[i],
+					      NETLINK_CB(cb->skb).portid,
+					      cb->nlh->nlmsg_seq))
+				break;
+			*ctx->last = infos[i].key;
+			ctx->started = true;
+			sent++;
+		}
+		ctx->finished = i == n && n < TODO_LISTS_BATCH;
+	} while (i == n && !ctx->finished);
+	kfree(infos);
+	if (n < 0 && !sent)
+		return n;
+	return sent ? skb->len : 0;
 }
 
 static int todo_nl_lists_done(struct netlink_callback *cb)
 {
 	struct todo_lists_dump *ctx = (void *)cb->ctx;
 
-	kvfree(ctx->infos);
+	kfree(ctx->last);
 	return 0;
 }
 

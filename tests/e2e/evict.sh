@@ -80,10 +80,24 @@ fi
 
 expect_fail "stats needs CAP_NET_ADMIN" "not permitted" "${as6100[@]}" stats
 
+# A listing streams: 100 more lists, several dump rounds, each name once,
+# in order.
+for i in $(seq 1 100); do echo "add m$i 2019-01-01 x"; done |
+	"${as6100[@]}" batch || fail "batch of 100 new lists"
+names=$("${as6100[@]}" lists | cut -f1)
+if [ "$(wc -l <<< "$names")" = 113 ] &&
+   [ "$names" = "$(LC_ALL=C sort <<< "$names")" ] &&
+   [ -z "$(uniq -d <<< "$names")" ]; then
+	pass "lists shows 113 lists once each, by name, over several rounds"
+else
+	fail "lists: $(wc -l <<< "$names") lines, sorted/unique check failed"
+fi
+
 # max_lists counts every user's lists and holds for root too.
-reload max_lists=14
-expect_ok "list 14 of 14" todoctl add fourteen 2019-01-01 x
-expect_fail "list 15 is refused, root or not" "too many lists on this system (max_lists)" \
+n=$(stat_of lists)
+echo $((n + 1)) > /sys/module/todo/parameters/max_lists
+expect_ok "the last list max_lists allows" todoctl add fourteen 2019-01-01 x
+expect_fail "one more is refused, root or not" "too many lists on this system (max_lists)" \
 	todoctl add fifteen 2019-01-01 x
 expect_ok "an existing list still takes entries" \
 	"${as6100[@]}" add l1 2019-01-03 y

@@ -730,7 +730,7 @@ static void todo_cache_grab_waits_for_retiring(struct kunit *test)
 /* Lists of one owner, with statistics, sorted by name. */
 static void todo_cache_lists_snapshot(struct kunit *test)
 {
-	struct todo_list_info *infos;
+	struct todo_list_info infos[4];
 	struct todo_server *s;
 	int n;
 
@@ -738,7 +738,7 @@ static void todo_cache_lists_snapshot(struct kunit *test)
 	s = server(test, OWNER + 4, "alpha");
 	KUNIT_EXPECT_EQ(test, cast_add(test, s, 20181219, "x"), 0);
 	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_PING), 0);
-	n = todo_cache_lists(OWNER + 4, &infos);
+	n = todo_cache_lists(OWNER + 4, NULL, infos, ARRAY_SIZE(infos));
 	KUNIT_ASSERT_EQ(test, n, 2);
 	KUNIT_EXPECT_STREQ(test, infos[0].key.name, "alpha");
 	KUNIT_EXPECT_EQ(test, infos[0].entries, 1);
@@ -747,9 +747,84 @@ static void todo_cache_lists_snapshot(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, infos[0].alive);
 	KUNIT_EXPECT_STREQ(test, infos[1].key.name, "zeta");
 	KUNIT_EXPECT_EQ(test, infos[1].entries, 0);
-	kvfree(infos);
-	KUNIT_EXPECT_EQ(test, todo_cache_lists(OWNER + 5, &infos), 0);
-	kvfree(infos);
+	KUNIT_EXPECT_EQ(test, todo_cache_lists(OWNER + 5, NULL, infos,
+					       ARRAY_SIZE(infos)), 0);
+}
+
+/* A list with a file and no server: stored by its server's stop. */
+static void stored(struct kunit *test, u32 owner, const char *name)
+{
+	struct todo_server *s;
+	struct todo_key key;
+
+	idle_server(test, owner, name);
+	todo_key_init(&key, owner, name, strlen(name));
+	s = todo_cache_lookup(&key);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	todo_cache_remove(s);
+	todo_server_put(s);
+	KUNIT_ASSERT_TRUE(test, todo_db_exists(&key));
+}
+
+/* The names of the next page of lists after @after, joined with '|'. */
+static const char *page(struct kunit *test, u32 owner, const char *after,
+			unsigned int max)
+{
+	char *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	struct todo_list_info infos[4];
+	struct todo_key key;
+	size_t len = 0;
+	int n, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_LE(test, max, ARRAY_SIZE(infos));
+	if (after)
+		todo_key_init(&key, owner, after, strlen(after));
+	n = todo_cache_lists(owner, after ? &key : NULL, infos, max);
+	KUNIT_ASSERT_GE(test, n, 0);
+	for (i = 0; i < n; i++)
+		len += scnprintf(buf + len, 512 - len, "%s%s%s",
+				 i ? "|" : "", infos[i].key.name,
+				 infos[i].alive ? "+" : "");
+	return buf;
+}
+
+/*
+ * Lists come in pages, by name, live ("+") and stored merged, each name
+ * once; a page resumes after the last name of the one before, so a list
+ * added meanwhile after that name is included, and none twice.
+ */
+static void todo_cache_lists_pages(struct kunit *test)
+{
+	const u32 owner = OWNER + 23;
+	struct todo_server *s;
+	struct todo_key key;
+
+	stored(test, owner, "a");
+	server(test, owner, "b");
+	stored(test, owner, "c");
+	server(test, owner, "d");
+	stored(test, owner, "e");
+	stored(test, owner, "f");
+	/* f is live again, and stored: once, live. */
+	todo_key_init(&key, owner, "f", 1);
+	s = todo_cache_find(&key);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	todo_server_put(s);
+
+	KUNIT_EXPECT_STREQ(test, page(test, owner, NULL, 2), "a|b+");
+	server(test, owner, "bb");
+	server(test, owner, "0");	/* before the point: not seen */
+	KUNIT_EXPECT_STREQ(test, page(test, owner, "b", 2), "bb+|c");
+	KUNIT_EXPECT_STREQ(test, page(test, owner, "c", 2), "d+|e");
+	KUNIT_EXPECT_STREQ(test, page(test, owner, "e", 2), "f+");
+	KUNIT_EXPECT_STREQ(test, page(test, owner, "f", 2), "");
+	KUNIT_EXPECT_STREQ(test, page(test, owner, NULL, 4), "0+|a|b+|bb+");
+
+	drop(test, owner, "a");
+	drop(test, owner, "c");
+	drop(test, owner, "e");
+	drop(test, owner, "f");
 }
 
 static struct kunit_case todo_server_test_cases[] = {
@@ -769,6 +844,7 @@ static struct kunit_case todo_server_test_cases[] = {
 	KUNIT_CASE(todo_cache_busy_refused),
 	KUNIT_CASE(todo_cache_evict_waits_for_store),
 	KUNIT_CASE(todo_cache_lists_snapshot),
+	KUNIT_CASE(todo_cache_lists_pages),
 	KUNIT_CASE(todo_cache_grab_waits_for_retiring),
 	{}
 };
