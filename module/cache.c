@@ -95,15 +95,31 @@ static atomic_t todo_nr_servers = ATOMIC_INIT(0);
  *	&todo_server.owner_node, so that walking one owner's lists costs
  *	O(that owner's lists) and sees each exactly once.
  * @nr_servers: length of @servers.
+ * @starting: &struct todo_starting of the clients that are starting one of
+ *	the owner's lists and wait for a slot under max_servers; another
+ *	client of the same list waits for them instead of evicting too.
  *
  * Kept in todo_users, indexed by uid, from the owner's first list until
  * the module is unloaded.
  */
 struct todo_user {
 	struct mutex create_lock;	/* serialises starts, see above */
-	spinlock_t lock;		/* protects @servers, @nr_servers */
+	spinlock_t lock;	/* protects @servers, @nr_servers, @starting */
 	struct list_head servers;
 	unsigned int nr_servers;
+	struct list_head starting;
+};
+
+/**
+ * struct todo_starting - A client starting a list, waiting for a slot.
+ * @node: link in &todo_user.starting.
+ * @key: the list.
+ *
+ * On the client's stack, linked while it waits.
+ */
+struct todo_starting {
+	struct list_head node;
+	const struct todo_key *key;
 };
 
 static DEFINE_XARRAY(todo_users);
@@ -132,11 +148,22 @@ static struct workqueue_struct *todo_reaper_wq;
  * server's gate and mailbox lock.  todo_retire_wait is also woken when a
  * slot under max_servers comes free; todo_aborts counts the retirements
  * that failed, so that a client waiting for its victim learns of it.
+ * todo_evicting counts the servers chosen for eviction whose slot has not
+ * come free yet, and todo_slot_waiters the clients waiting for a slot: a
+ * client evicts only while the first is below the second, so evictions
+ * never outnumber the clients that need them.
  */
 static DEFINE_SPINLOCK(todo_lru_lock);
 static LIST_HEAD(todo_lru);
 static unsigned int todo_nr_lru;
 static atomic_t todo_aborts = ATOMIC_INIT(0);
+static atomic_t todo_evicting = ATOMIC_INIT(0);
+static atomic_t todo_slot_waiters = ATOMIC_INIT(0);
+
+/* Servers the eviction walk examines before it lets others have the lock. */
+#define TODO_EVICT_CHUNK	64
+/* Idle servers it compares, by last use, to pick the one to evict. */
+#define TODO_EVICT_SAMPLE	8
 
 /* Statistics (todo_cache_stats()). */
 static atomic64_t todo_started = ATOMIC64_INIT(0);
@@ -163,6 +190,7 @@ static struct todo_user *todo_user_get(u32 uid)
 	mutex_init(&new->create_lock);
 	spin_lock_init(&new->lock);
 	INIT_LIST_HEAD(&new->servers);
+	INIT_LIST_HEAD(&new->starting);
 	u = xa_cmpxchg(&todo_users, uid, NULL, new, GFP_KERNEL);
 	if (xa_is_err(u)) {
 		kfree(new);
@@ -216,14 +244,21 @@ static void todo_user_unlink(struct todo_server *s)
  */
 static void todo_cache_release(struct todo_server *s)
 {
+	bool evicted;
+
 	might_sleep();
 	WARN_ON_ONCE(READ_ONCE(s->stage) != TODO_SERVER_DEAD);
 	todo_server_stop(s);
 	/* A thread that never ran left its new list counted (see quota.c). */
 	if (s->counted && !todo_db_exists(&s->key))
 		todo_quota_uncharge_list(s->key.owner);
+	/* Its thread has exited: @evicted is ours to read. */
+	evicted = s->evicted;
 	todo_server_put(s);
+	/* The slot first, so a client that sees no eviction finds it. */
 	atomic_dec(&todo_nr_servers);
+	if (evicted)
+		atomic_dec(&todo_evicting);
 	wake_up_all(&todo_retire_wait);	/* a slot for todo_cache_slot() */
 }
 
@@ -244,8 +279,10 @@ static bool todo_cache_make_dead(struct todo_server *s)
 	evicting = s->evicting;
 	s->evicting = false;
 	spin_unlock(&s->gate);
-	if (evicting)
+	if (evicting) {
+		atomic_dec(&todo_evicting);
 		todo_cache_retired();
+	}
 	return !was_dead;
 }
 
@@ -345,37 +382,86 @@ static struct todo_server *todo_cache_lock_owner(struct todo_user *u,
 	}
 }
 
-/* Make @s RETIRING for eviction if nobody but the table holds it. */
+/*
+ * Make @s RETIRING for eviction if nobody but the table holds it, and
+ * kick it.  The counts go up before the claim is visible, so whoever
+ * consumes it (todo_cache_retire_begin(), todo_cache_make_dead()) finds
+ * them counted.
+ */
 static bool todo_cache_claim(struct todo_server *s)
 {
 	bool ok;
 
+	lockdep_assert_held(&todo_retire_lock);
 	lockdep_assert_held(&todo_lru_lock);
 	spin_lock(&s->gate);
 	ok = s->stage == TODO_SERVER_LIVE && !s->evicting &&
 	     refcount_read(&s->ref) == 1;
 	if (ok) {
+		atomic_inc(&todo_retiring);
+		atomic_inc(&todo_evicting);
 		s->stage = TODO_SERVER_RETIRING;
 		s->evicting = true;
 	}
 	spin_unlock(&s->gate);
+	/*
+	 * Under todo_lru_lock the server is published, so the table's
+	 * reference keeps it: its thread cannot have unpublished it.
+	 */
+	if (ok)
+		todo_mailbox_kick(&s->mbox);
 	return ok;
+}
+
+/*
+ * Claim the least recently used of the @n idle servers in @cand; if it
+ * cannot be claimed any more, the next, and so on.  Return: whether one
+ * was.
+ */
+static bool todo_cache_claim_oldest(struct todo_server **cand, unsigned int n)
+{
+	unsigned int i, best;
+
+	lockdep_assert_held(&todo_lru_lock);
+	while (n) {
+		for (best = 0, i = 1; i < n; i++)
+			if (READ_ONCE(cand[i]->last_used) <
+			    READ_ONCE(cand[best]->last_used))
+				best = i;
+		if (todo_cache_claim(cand[best]))
+			return true;
+		cand[best] = cand[--n];
+	}
+	return false;
 }
 
 /*
  * Choose the least recently used idle server and begin its retirement: it
  * becomes RETIRING, so lookups pass it by, and its mailbox is kicked, so
  * its thread stores the list and retires at once (todo_server_retire()).
- * Idle means nobody but the table holds it (no client waits on it) and
- * its mailbox is empty.  One whose thread is still finishing its last
+ * Idle means nobody but the table holds it (no client waits on it), its
+ * mailbox is empty and its last store did not fail (it would fail again,
+ * and the server stay).  One whose thread is still finishing its last
  * message (a cast, or the store after a call's answer) is taken only if
- * no other is idle.  Return: 0 if a server was chosen; -EBUSY if every
- * live server is busy; -ESHUTDOWN if the module is unloading.
+ * no other idle one is found.
+ *
+ * The walk takes servers from the front of todo_lru and puts each at the
+ * back: one used since it was placed gets a second chance; the first
+ * TODO_EVICT_SAMPLE idle ones it meets are candidates, and the one least
+ * recently used of them is evicted.  Each server is examined at most
+ * twice, and every TODO_EVICT_CHUNK the walk decides among the candidates
+ * it has and lets go of the lock.  So when every server is busy it costs
+ * O(live servers), and otherwise about as many as were used since the
+ * last eviction.
+ *
+ * Return: 0 if a server was chosen; -EBUSY if every live server is busy;
+ * -ESHUTDOWN if the module is unloading.
  */
 static int todo_cache_evict(void)
 {
-	struct todo_server *s, *victim = NULL, *late = NULL;
-	unsigned int budget;
+	struct todo_server *s, *cand[TODO_EVICT_SAMPLE], *late = NULL;
+	unsigned int budget, seen = 0, n = 0;
+	bool claimed = false;
 	u32 uses;
 
 	mutex_lock(&todo_retire_lock);
@@ -384,95 +470,113 @@ static int todo_cache_evict(void)
 		return -ESHUTDOWN;
 	}
 	spin_lock(&todo_lru_lock);
-	/*
-	 * Each server examined goes to the back: used ones, which get a
-	 * second chance, and busy ones, which are in use.  Two rounds at
-	 * most, the first of which may only send servers back.
-	 */
-	for (budget = 2 * todo_nr_lru; budget && !victim; budget--) {
+	for (budget = 2 * todo_nr_lru; budget; budget--) {
+		if (++seen % TODO_EVICT_CHUNK == 0) {
+			/* The candidates are safe only under the lock. */
+			claimed = todo_cache_claim_oldest(cand, n) ||
+				  (late && todo_cache_claim(late));
+			if (claimed)
+				break;
+			n = 0;
+			late = NULL;
+			spin_unlock(&todo_lru_lock);
+			cond_resched();
+			spin_lock(&todo_lru_lock);
+			if (list_empty(&todo_lru))
+				break;
+		}
 		s = list_first_entry(&todo_lru, struct todo_server, lru_node);
+		/* Examined: to the back, whatever happens to it. */
 		list_move_tail(&s->lru_node, &todo_lru);
 		uses = READ_ONCE(s->uses);
 		if (uses != s->lru_uses) {
-			s->lru_uses = uses;
+			s->lru_uses = uses;	/* a second chance */
 			continue;
 		}
 		if (s == late || todo_mailbox_len(&s->mbox) ||
-		    refcount_read(&s->ref) != 1)
+		    refcount_read(&s->ref) != 1 || todo_store_error(&s->store))
 			continue;
 		if (todo_mailbox_handling(&s->mbox)) {
 			late = late ?: s;
 			continue;
 		}
-		if (todo_cache_claim(s))
-			victim = s;
+		cand[n++] = s;
+		if (n == TODO_EVICT_SAMPLE)
+			break;
 	}
-	if (!victim && late && todo_cache_claim(late))
-		victim = late;
-	if (victim) {
-		/*
-		 * Under todo_lru_lock the victim is published, so the table's
-		 * reference keeps it: its thread cannot have unpublished it.
-		 */
-		atomic_inc(&todo_retiring);
-		todo_mailbox_kick(&victim->mbox);
-	}
+	if (!claimed)
+		claimed = todo_cache_claim_oldest(cand, n) ||
+			  (late && todo_cache_claim(late));
 	spin_unlock(&todo_lru_lock);
 	mutex_unlock(&todo_retire_lock);
-	return victim ? 0 : -EBUSY;
+	return claimed ? 0 : -EBUSY;
 }
 
 /*
  * Whether a client waiting for a slot should look again: one came free,
- * a retirement failed (its server stays), or none is under way.
+ * an eviction failed (its server stays), or none is under way.
  */
 static bool todo_cache_slot_moved(unsigned int max, int aborts)
 {
 	return atomic_read(&todo_nr_servers) < (int)max ||
 	       atomic_read(&todo_aborts) != aborts ||
-	       !atomic_read(&todo_retiring);
+	       !atomic_read(&todo_evicting);
 }
 
 /*
- * Count a new server in max_servers, evicting idle servers to make room
- * when max_servers run, and waiting (killable, within *@timeout) for an
- * evicted server to stop.  A client that finds no idle server to evict
- * still waits while retirements are under way, since each frees a slot
- * unless its store fails.  Return: 0 with the slot taken, which the
- * caller gives back with todo_cache_unslot() unless a server takes it
- * over; -EBUSY if every live server is busy; -EINTR; -ETIMEDOUT;
- * -ESHUTDOWN.
+ * Count a new server in max_servers.  When max_servers run, evict an idle
+ * server, unless enough evictions are under way for the clients waiting,
+ * and wait (killable, within *@timeout, which is reduced by the time
+ * spent) for a slot to come free.  Return: 0 with the slot taken, which
+ * the caller gives back with todo_cache_unslot() unless a server takes it
+ * over; -EBUSY if every live server is busy and no eviction is under way;
+ * -EINTR; -ETIMEDOUT; -ESHUTDOWN.
  */
 static int todo_cache_slot(long *timeout)
 {
+	unsigned long deadline = jiffies + max(*timeout, 0L);
 	unsigned int max;
-	long left;
 	int aborts, err;
+	long left;
 
 	might_sleep();
+	atomic_inc(&todo_slot_waiters);
 	for (;;) {
 		max = todo_param(&todo_max_servers);
+		err = 0;
 		if (todo_inc_below(&todo_nr_servers, max))
-			return 0;
-		if (*timeout <= 0)
-			return -ETIMEDOUT;
+			break;
+		err = -ETIMEDOUT;
+		left = (long)(deadline - jiffies);
+		if (left <= 0)
+			break;
 		aborts = atomic_read(&todo_aborts);
-		err = todo_cache_evict();
-		if (err == -EBUSY && !atomic_read(&todo_retiring)) {
-			atomic64_inc(&todo_refusals);
-			return err;
+		if (atomic_read(&todo_evicting) <
+		    atomic_read(&todo_slot_waiters)) {
+			err = todo_cache_evict();
+			if (err == -ESHUTDOWN)
+				break;
+			if (err && !atomic_read(&todo_evicting)) {
+				/* A slot may have come free meanwhile. */
+				if (todo_inc_below(&todo_nr_servers, max)) {
+					err = 0;
+					break;
+				}
+				atomic64_inc(&todo_refusals);
+				break;
+			}
 		}
-		if (err && err != -EBUSY)
-			return err;
 		/* A victim stores its list, if it must, and stops. */
-		left = wait_event_killable_timeout(todo_retire_wait,
-						   todo_cache_slot_moved(max,
-									 aborts),
-						   *timeout);
-		if (left < 0)
-			return -EINTR;
-		*timeout = left;
+		err = -EINTR;
+		if (wait_event_killable_timeout(todo_retire_wait,
+						todo_cache_slot_moved(max,
+								      aborts),
+						left) < 0)
+			break;
 	}
+	atomic_dec(&todo_slot_waiters);
+	*timeout = max_t(long, (long)(deadline - jiffies), 0);
+	return err;
 }
 
 /* Give back a slot todo_cache_slot() took and no server took over. */
@@ -496,6 +600,66 @@ struct todo_server *todo_cache_lookup(const struct todo_key *key)
 	return todo_cache_try(key, &retiring);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_lookup);
+
+/*
+ * Is another client than @me starting @me->key, waiting for a slot?
+ * Called with the owner's create_lock held, or not.
+ */
+static bool todo_user_starting(struct todo_user *u, struct todo_starting *me)
+{
+	struct todo_starting *t;
+	bool found = false;
+
+	spin_lock(&u->lock);
+	list_for_each_entry(t, &u->starting, node)
+		if (t != me && !memcmp(t->key, me->key, sizeof(*t->key))) {
+			found = true;
+			break;
+		}
+	spin_unlock(&u->lock);
+	return found;
+}
+
+/* @me starts its list and waits for a slot: others of the list wait. */
+static void todo_user_mark(struct todo_user *u, struct todo_starting *me)
+{
+	lockdep_assert_held(&u->create_lock);
+	spin_lock(&u->lock);
+	if (list_empty(&me->node))
+		list_add_tail(&me->node, &u->starting);
+	spin_unlock(&u->lock);
+}
+
+/* @me is done starting its list, one way or the other. */
+static void todo_user_unmark(struct todo_user *u, struct todo_starting *me)
+{
+	if (list_empty(&me->node))
+		return;
+	spin_lock(&u->lock);
+	list_del_init(&me->node);
+	spin_unlock(&u->lock);
+	wake_up_all(&todo_retire_wait);
+}
+
+/*
+ * Wait (killable, within *@timeout, which it reduces) until no other
+ * client is starting @me->key.  Return: 0, -EINTR or -ETIMEDOUT.
+ */
+static int todo_cache_wait_started(struct todo_user *u,
+				   struct todo_starting *me, long *timeout)
+{
+	long left;
+
+	if (*timeout <= 0)
+		return -ETIMEDOUT;
+	left = wait_event_killable_timeout(todo_retire_wait,
+					   !todo_user_starting(u, me),
+					   *timeout);
+	if (left < 0)
+		return -EINTR;
+	*timeout = left;
+	return left ? 0 : -ETIMEDOUT;
+}
 
 /*
  * May the owner have the list @key?  A list that has a file exists
@@ -547,12 +711,14 @@ static int todo_cache_room(struct todo_user *u, const struct todo_key *key,
 struct todo_server *todo_cache_open(const struct todo_key *key,
 				    unsigned int flags, long *timeout)
 {
+	bool retiring, counted = false, roomed = false, slot = false;
+	struct todo_starting me = { .key = key };
 	struct todo_server *s, *old;
-	bool retiring, counted, slot = false;
 	struct todo_user *u;
 	int err;
 
 	might_sleep();
+	INIT_LIST_HEAD(&me.node);
 	s = todo_cache_try(key, &retiring);
 	if (s)
 		return s;
@@ -568,7 +734,7 @@ again:
 	if (s) {
 		if (!IS_ERR(s))
 			mutex_unlock(&u->create_lock);
-		goto out_unslot;
+		goto out;
 	}
 	/*
 	 * Checked again under the mutex: a list dropped meanwhile is not
@@ -576,30 +742,48 @@ again:
 	 */
 	if (!(flags & TODO_OPEN_CREATE) && !todo_db_exists(key))
 		goto out_unlock;
-
+	/* Another client starting it waits for a slot: wait for it too. */
+	if (todo_user_starting(u, &me)) {
+		mutex_unlock(&u->create_lock);
+		err = todo_cache_wait_started(u, &me, timeout);
+		if (err) {
+			s = ERR_PTR(err);
+			goto out;
+		}
+		goto again;
+	}
+	/* Limits first: a request refused for them evicts nobody. */
+	if (!roomed) {
+		err = todo_cache_room(u, key, flags & TODO_OPEN_EXEMPT,
+				      &counted);
+		if (err) {
+			s = ERR_PTR(err);
+			goto out_unlock;
+		}
+		roomed = true;
+	}
 	if (!slot && !todo_inc_below(&todo_nr_servers,
 				     todo_param(&todo_max_servers))) {
-		/* Evict, and wait, without holding up the owner's clients. */
+		/*
+		 * Evict, and wait, without holding up the owner's other
+		 * lists; clients of this one wait for this client.
+		 */
+		todo_user_mark(u, &me);
 		mutex_unlock(&u->create_lock);
 		err = todo_cache_slot(timeout);
-		if (err)
-			return ERR_PTR(err);
+		if (err) {
+			s = ERR_PTR(err);
+			goto out;
+		}
 		slot = true;
 		goto again;
 	}
 	slot = true;
-	err = todo_cache_room(u, key, flags & TODO_OPEN_EXEMPT, &counted);
-	if (err) {
-		s = ERR_PTR(err);
-		goto out_unlock;
-	}
 	s = todo_server_create(key, &todo_cache_ops);
-	if (IS_ERR(s)) {
-		if (counted)
-			todo_quota_uncharge_list(key->owner);
+	if (IS_ERR(s))
 		goto out_unlock;
-	}
-	s->counted = counted;
+	s->counted = counted;	/* the server uncounts it, if it must */
+	counted = false;
 	refcount_inc(&s->ref);	/* the table's */
 
 	/*
@@ -615,16 +799,20 @@ again:
 		refcount_dec(&s->ref);
 		todo_cache_make_dead(s);
 		todo_cache_release(s);	/* gives the slot back */
-		return old;
+		slot = false;
+		s = old;
+		goto out;
 	}
 	todo_user_link(u, s);
 	todo_server_start(s);
-	mutex_unlock(&u->create_lock);
-	return s;
+	slot = false;	/* the server's now */
 
 out_unlock:
 	mutex_unlock(&u->create_lock);
-out_unslot:
+out:
+	todo_user_unmark(u, &me);
+	if (counted)
+		todo_quota_uncharge_list(key->owner);
 	if (slot)
 		todo_cache_unslot();
 	return s;
@@ -807,7 +995,10 @@ void todo_cache_retire_abort(struct todo_server *s)
 		s->stage = TODO_SERVER_LIVE;
 	spin_unlock(&s->gate);
 	/* A client waiting for it to stop, to take its slot, looks again. */
-	s->evicted = false;
+	if (s->evicted) {
+		s->evicted = false;
+		atomic_dec(&todo_evicting);
+	}
 	atomic_inc(&todo_aborts);
 	wake_up_all(&todo_retire_wait);
 	todo_cache_retired();
@@ -998,6 +1189,20 @@ unsigned int todo_cache_nr_servers(void)
 	return atomic_read(&todo_nr_servers);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_nr_servers);
+
+/**
+ * todo_cache_quiesce() - Wait until no retirement is under way.
+ *
+ * For tests: once it returns, every server that was retiring, evicted or
+ * dropped has been reaped and its slot counted out.
+ *
+ * Context: process context; sleeps.
+ */
+void todo_cache_quiesce(void)
+{
+	wait_event(todo_retire_wait, !atomic_read(&todo_retiring));
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_quiesce);
 
 /**
  * todo_cache_stats() - The registry's counters.

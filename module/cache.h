@@ -71,5 +71,6 @@ int todo_cache_lists(u32 owner, const struct todo_key *after,
 		     struct todo_list_info *infos, unsigned int max);
 unsigned int todo_cache_nr_servers(void);
 void todo_cache_stats(struct todo_cache_stats *st);
+void todo_cache_quiesce(void);
 
 #endif /* _TODO_CACHE_H */

@@ -105,24 +105,29 @@ int todo_quota_charge_bytes(u32 owner, s64 delta, bool exempt)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_quota_charge_bytes);
 
+/*
+ * The owner's count first, then everybody's: a user at its own limit
+ * never holds a global slot, even briefly, that another user needs.
+ */
 static int todo_quota_charge(u32 owner, bool exempt, bool new)
 {
 	struct todo_quota *q = todo_quota_of(owner, true);
 
 	if (!q)
 		return -ENOMEM;
-	if (!new)
-		atomic_inc(&todo_nr_lists);
-	else if (!todo_inc_below(&todo_nr_lists, todo_param(&todo_max_lists)))
-		return -ENOSPC;
-	if (exempt) {
+	if (exempt)
 		atomic_inc(&q->lists);
+	else if (!todo_inc_below(&q->lists,
+				 todo_param(&todo_max_lists_per_user)))
+		return -EDQUOT;
+	if (!new) {
+		atomic_inc(&todo_nr_lists);
 		return 0;
 	}
-	if (todo_inc_below(&q->lists, todo_param(&todo_max_lists_per_user)))
+	if (todo_inc_below(&todo_nr_lists, todo_param(&todo_max_lists)))
 		return 0;
-	atomic_dec(&todo_nr_lists);
-	return -EDQUOT;
+	atomic_dec(&q->lists);
+	return -ENOSPC;
 }
 
 /**

@@ -21,6 +21,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include "codec.h"
 #include "message.h"
@@ -382,6 +383,7 @@ struct todo_server *todo_server_create(const struct todo_key *key,
 	refcount_set(&s->ref, 1);
 	spin_lock_init(&s->gate);
 	s->stage = TODO_SERVER_LIVE;
+	s->last_used = ktime_get_mono_fast_ns();
 	init_completion(&s->running);
 	todo_mailbox_init(&s->mbox, todo_param(&todo_mailbox_max));
 	todo_list_init(&s->list, todo_param(&todo_max_entries),
@@ -470,7 +472,9 @@ enum todo_server_stage todo_server_tryget(struct todo_server *s)
 	stage = s->stage;
 	if (stage == TODO_SERVER_LIVE) {
 		refcount_inc(&s->ref);
-		WRITE_ONCE(s->uses, s->uses + 1);	/* read by the cache */
+		/* Both read by the cache, without the gate. */
+		WRITE_ONCE(s->uses, s->uses + 1);
+		WRITE_ONCE(s->last_used, ktime_get_mono_fast_ns());
 	}
 	spin_unlock(&s->gate);
 	return stage;

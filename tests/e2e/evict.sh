@@ -61,15 +61,16 @@ else
 	fail "$bad lists lost their entry"
 fi
 
-# The lists used last stay live: l12 was read last, l1 long ago.
-"${as6100[@]}" entries l12 > /dev/null
+# Least recently used goes first, not first started: l9..l12 are live,
+# in that order of use; l9 is used again, so l10 goes for "new".
+"${as6100[@]}" entries l9 > /dev/null
 "${as6100[@]}" add new 2019-01-02 x > /dev/null
 alive() { "${as6100[@]}" --json lists | tr '}' '\n' | grep "\"name\": \"$1\"" |
 	  grep -c '"alive": true'; }
-if [ "$(alive l12)" = 1 ] && [ "$(alive new)" = 1 ]; then
-	pass "the most recently used lists stay live"
+if [ "$(alive l9)" = 1 ] && [ "$(alive new)" = 1 ] && [ "$(alive l10)" = 0 ]; then
+	pass "the least recently used idle server is the one evicted"
 else
-	fail "l12 alive=$(alive l12), new alive=$(alive new)"
+	fail "l9 alive=$(alive l9), l10 alive=$(alive l10), new alive=$(alive new)"
 fi
 n=$("${as6100[@]}" lists | wc -l)
 if [ "$n" = 13 ]; then
@@ -103,5 +104,29 @@ expect_ok "an existing list still takes entries" \
 	"${as6100[@]}" add l1 2019-01-03 y
 todoctl drop fourteen
 expect_ok "a dropped list makes room" todoctl add fifteen 2019-01-01 x
+
+# A victim whose store fails stays, and is not tried again and again.
+errors() { todoctl --json lists | tr '}' '\n' | grep "\"name\": \"$1\"" |
+	   sed -n 's/.*"write_errors": \([0-9]*\).*/\1/p'; }
+reload max_servers=2 idle_timeout=0 call_timeout_ms=2000
+todoctl add --sync a 2019-01-01 first > /dev/null
+todoctl add --sync b 2019-01-01 first > /dev/null
+mount -o remount,ro "$db"
+todoctl add --cast a 2019-01-01 "only in memory" > /dev/null
+todoctl add --cast b 2019-01-01 "only in memory" > /dev/null
+todoctl ping a > /dev/null
+todoctl ping b > /dev/null
+before=$(( $(errors a) + $(errors b) ))
+expect_fail "no room when every victim's store fails: EBUSY" "busy" \
+	todoctl add c 2019-01-01 x
+after=$(( $(errors a) + $(errors b) ))
+if [ $((after - before)) -le 2 ]; then
+	pass "each failing victim tried at most once ($((after - before)) failed stores)"
+else
+	fail "one request caused $((after - before)) failed stores"
+fi
+mount -o remount,rw "$db"
+expect "the victims kept their unstored entries" "2" \
+	bash -c "todoctl entries a | wc -l"
 
 exit $failed

@@ -27,6 +27,7 @@
 static struct todo_uint_param *const todo_saved_params[] = {
 	&todo_call_timeout_ms, &todo_mailbox_max, &todo_max_servers,
 	&todo_max_lists_per_user, &todo_max_lists, &todo_store_delay_ms,
+	&todo_idle_timeout,
 };
 
 struct todo_server_test {
@@ -562,6 +563,7 @@ static void todo_cache_evicts_lru(struct kunit *test)
 	struct todo_server *s;
 	struct todo_key key;
 
+	todo_cache_quiesce();
 	todo_cache_stats(&before);
 	todo_max_servers.val = todo_cache_nr_servers() + 2;
 	idle_server(test, owner, "a");
@@ -604,6 +606,7 @@ static void todo_cache_busy_refused(struct kunit *test)
 	struct todo_server *a;
 	struct todo_key key;
 
+	todo_cache_quiesce();
 	todo_cache_stats(&before);
 	todo_max_servers.val = todo_cache_nr_servers() + 1;
 	a = server(test, owner, "held");	/* referenced: busy */
@@ -631,12 +634,14 @@ static void todo_cache_busy_refused(struct kunit *test)
 static void todo_cache_evict_waits_for_store(struct kunit *test)
 {
 	const u32 owner = OWNER + 22;
-	unsigned int base = todo_cache_nr_servers();
 	struct todo_server *s;
 	struct todo_msg *msg;
 	struct todo_key key;
+	unsigned int base;
 	int i;
 
+	todo_cache_quiesce();
+	base = todo_cache_nr_servers();
 	todo_max_servers.val = base + 1;
 	idle_server(test, owner, "slow");
 	todo_store_delay_ms.val = 500;
@@ -790,6 +795,135 @@ static const char *page(struct kunit *test, u32 owner, const char *after,
 }
 
 /*
+ * A server just started counts as used: the first eviction after it takes
+ * an older idle one, even one used once since.
+ */
+static void todo_cache_new_server_kept(struct kunit *test)
+{
+	const u32 owner = OWNER + 24;
+
+	todo_cache_quiesce();
+	todo_max_servers.val = todo_cache_nr_servers() + 3;
+	idle_server(test, owner, "a");
+	idle_server(test, owner, "b");
+	KUNIT_EXPECT_TRUE(test, live(owner, "a"));
+	KUNIT_EXPECT_TRUE(test, live(owner, "b"));
+	idle_server(test, owner, "c");	/* started last */
+	idle_server(test, owner, "d");	/* evicts one */
+	KUNIT_EXPECT_TRUE(test, live(owner, "c"));
+	KUNIT_EXPECT_FALSE(test, live(owner, "a"));
+	drop(test, owner, "a");
+	drop(test, owner, "b");
+	drop(test, owner, "c");
+	drop(test, owner, "d");
+}
+
+/* A request refused for the owner's quota evicts nobody. */
+static void todo_cache_quota_before_eviction(struct kunit *test)
+{
+	const u32 owner = OWNER + 25, other = OWNER + 26;
+	struct todo_cache_stats before, after;
+	struct todo_key key;
+
+	todo_cache_quiesce();
+	stored(test, owner, "mine");
+	idle_server(test, other, "bystander");
+	todo_max_lists_per_user.val = todo_quota_lists(owner);
+	todo_max_servers.val = todo_cache_nr_servers();
+	todo_cache_stats(&before);
+	todo_key_init(&key, owner, "new", 3);
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false),
+			    ERR_PTR(-EDQUOT));
+	todo_cache_stats(&after);
+	KUNIT_EXPECT_EQ(test, after.evictions, before.evictions);
+	KUNIT_EXPECT_TRUE(test, live(other, "bystander"));
+	todo_max_servers.val = todo_cache_nr_servers() + 1;
+	drop(test, owner, "mine");
+	drop(test, other, "bystander");
+}
+
+struct todo_opener {
+	struct todo_key key;
+	struct completion *go;
+	struct completion done;
+	struct todo_server *got;
+};
+
+static int todo_opener_fn(void *data)
+{
+	struct todo_opener *o = data;
+
+	wait_for_completion(o->go);
+	o->got = todo_cache_find(&o->key);
+	complete(&o->done);
+	return 0;
+}
+
+/*
+ * Four clients open one stored list at once while max_servers run, each
+ * idle server with a slow store: one server is evicted, not four, and all
+ * four clients get the one new server.
+ */
+static void todo_cache_same_list_evicts_once(struct kunit *test)
+{
+	static const char *const names[] = { "v0", "v1", "v2", "v3" };
+	const u32 owner = OWNER + 27, other = OWNER + 28;
+	struct todo_cache_stats before, after;
+	struct todo_opener o[4];
+	struct todo_server *s;
+	struct todo_msg *msg;
+	struct completion go;
+	unsigned int i, nlive = 0;
+
+	todo_cache_quiesce();
+	stored(test, owner, "cold");
+	for (i = 0; i < 4; i++)
+		idle_server(test, other, names[i]);
+	todo_store_delay_ms.val = 300;
+	for (i = 0; i < 4; i++) {
+		s = server(test, other, names[i]);
+		msg = msg_add(test, 20181220, "slow");
+		KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), 0);
+		todo_msg_put(msg);
+		while (todo_mailbox_handling(&s->mbox))
+			usleep_range(1000, 2000);
+		t_put_server(test, s);
+	}
+	todo_max_servers.val = todo_cache_nr_servers();
+	todo_cache_stats(&before);
+
+	init_completion(&go);
+	for (i = 0; i < 4; i++) {
+		todo_key_init(&o[i].key, owner, "cold", 4);
+		o[i].go = &go;
+		init_completion(&o[i].done);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(todo_opener_fn,
+							    &o[i],
+							    "todo-opener")));
+	}
+	complete_all(&go);
+	for (i = 0; i < 4; i++)
+		wait_for_completion(&o[i].done);
+	todo_cache_quiesce();
+	todo_cache_stats(&after);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(o[i].got));
+		KUNIT_EXPECT_PTR_EQ(test, o[i].got, o[0].got);
+		if (!IS_ERR_OR_NULL(o[i].got))
+			todo_server_put(o[i].got);
+		nlive += live(other, names[i]);
+	}
+	KUNIT_EXPECT_EQ(test, after.evictions, before.evictions + 1);
+	KUNIT_EXPECT_EQ(test, nlive, 3);
+
+	todo_store_delay_ms.val = 0;
+	todo_max_servers.val = todo_cache_nr_servers() + 1;
+	drop(test, owner, "cold");
+	for (i = 0; i < 4; i++)
+		drop(test, other, names[i]);
+}
+
+/*
  * Lists come in pages, by name, live ("+") and stored merged, each name
  * once; a page resumes after the last name of the one before, so a list
  * added meanwhile after that name is included, and none twice.
@@ -845,6 +979,9 @@ static struct kunit_case todo_server_test_cases[] = {
 	KUNIT_CASE(todo_cache_evict_waits_for_store),
 	KUNIT_CASE(todo_cache_lists_snapshot),
 	KUNIT_CASE(todo_cache_lists_pages),
+	KUNIT_CASE(todo_cache_new_server_kept),
+	KUNIT_CASE(todo_cache_quota_before_eviction),
+	KUNIT_CASE(todo_cache_same_list_evicts_once),
 	KUNIT_CASE(todo_cache_grab_waits_for_retiring),
 	{}
 };
