@@ -39,12 +39,12 @@
  * recently used idle server is evicted: the client makes it RETIRING and
  * kicks it, and it retires as if idle_timeout had passed (stores its list,
  * then the reaper stops it), which frees a slot; the client waits for one.
- * "Least recently used" is kept as a second-chance clock: servers sit in
- * todo_lru in the order they were last found used, each lookup counts a
- * use (&todo_server.uses, under the gate it takes anyway), and the
- * eviction walk sends a server used since it was placed to the back
- * instead of evicting it.  So a lookup writes nothing shared, and an
- * eviction costs O(servers used since the last one).
+ * "Least recently used" is approximated (see todo_cache_evict()): servers
+ * sit in todo_lru in the order the eviction walk last placed them, each
+ * lookup counts a use and stamps its time in the server (under the gate
+ * it takes anyway, so a lookup writes nothing shared), and the walk sends
+ * a server used since it was placed to the back, then evicts the least
+ * recently used of the first few idle ones it meets.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
