@@ -73,7 +73,7 @@ void bench_drop_caches(void);
  * @max_kthreads: most list server threads seen at once.
  * @peak_kb: most kernel memory seen (see bench_kernel_kb()), in KiB.
  * @samples: samples taken.
- * @interval_ms: time between two samples.
+ * @interval_ms: least time between two samples.
  */
 struct bench_sampler {
 	long max_kthreads;

@@ -133,18 +133,31 @@ static void bench_sample_once(struct bench_sampler *s)
 	s->samples++;
 }
 
+/*
+ * A sample reads a file per process: with thousands of list servers it
+ * takes long enough to slow what it measures, so the sampler waits at
+ * least BENCH_SAMPLER_IDLE times as long as its last sample took.
+ */
+#define BENCH_SAMPLER_IDLE	10
+
 static void *bench_sampler_main(void *arg)
 {
 	struct bench_sampler *s = arg;
 	struct timespec until;
+	long wait_ns;
+	double t;
 
 	pthread_mutex_lock(&bench_sampler_lock);
 	while (!bench_sampler_stopping) {
 		pthread_mutex_unlock(&bench_sampler_lock);
+		t = bench_now();
 		bench_sample_once(s);
+		wait_ns = (long)((bench_now() - t) * 1e9) * BENCH_SAMPLER_IDLE;
+		if (wait_ns < (long)s->interval_ms * 1000000)
+			wait_ns = (long)s->interval_ms * 1000000;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += (long)(s->interval_ms % 1000) * 1000000;
-		until.tv_sec += s->interval_ms / 1000 +
+		until.tv_nsec += wait_ns % 1000000000;
+		until.tv_sec += wait_ns / 1000000000 +
 				until.tv_nsec / 1000000000;
 		until.tv_nsec %= 1000000000;
 		pthread_mutex_lock(&bench_sampler_lock);
@@ -161,7 +174,7 @@ static void *bench_sampler_main(void *arg)
 /**
  * bench_sampler_start() - Sample in a thread until bench_sampler_stop().
  * @s: where the largest values go; one sampler runs at a time.
- * @interval_ms: time between two samples.
+ * @interval_ms: least time between two samples.
  *
  * Return: 0, or an errno if the thread could not start.
  */
