@@ -413,6 +413,22 @@ static int cmd_roundrobin(struct tnl *nl, const struct bench_opts *o)
 	return 0;
 }
 
+/* One sample of the kernel's state, and how long taking it took. */
+static int cmd_sample(struct tnl *nl, const struct bench_opts *o)
+{
+	long kthreads, kb;
+	double t;
+
+	(void)nl;
+	(void)o;
+	t = bench_now();
+	kthreads = bench_kthreads();
+	kb = bench_kernel_kb();
+	printf("sample kthreads=%ld kernel_kib=%ld secs=%.6f\n", kthreads, kb,
+	       bench_now() - t);
+	return kthreads < 0 || kb < 0 ? -1 : 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct tnl *nl, const struct bench_opts *o);
@@ -433,6 +449,8 @@ static const struct {
 	  "file writes of a burst of casts to a new list" },
 	{ "roundrobin", cmd_roundrobin, 2000,
 	  "lists made, then -r PINGs of them in round robin" },
+	{ "sample", cmd_sample, 1,
+	  "live list server threads and kernel memory, once" },
 };
 
 static void usage(FILE *f)
