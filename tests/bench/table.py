@@ -68,13 +68,13 @@ def median(values):
 
 
 def figure(runs, name):
-    """(ops/s, spread) of an operation, or (None, why)."""
+    """(ops/s, spread) of an operation, or (None, 'failed' or 'not run')."""
     kvs = runs.get(name, [])
+    if not kvs and name.startswith('rr-'):
+        kvs = runs.get('rr', [])    # the round robin failed as a whole
     ok = [kv for kv in kvs if 'failed' not in kv]
     if not ok:
-        why = next((kv.get('why', '') for kv in kvs if 'failed' in kv),
-                   'not run')
-        return None, 'failed: ' + why.replace('_', ' ') if kvs else why
+        return None, 'failed' if kvs else 'not run'
     return median([rate(kv) for kv in ok])
 
 
@@ -184,10 +184,12 @@ def notes(cols):
         if kt is not None:
             out.append('%s: round robin over %s lists, at most %s live '
                        'list servers' % (label, fmt(lists), fmt(kt)))
-        for kv in runs.get('rr', []):
-            if 'failed' in kv:
-                out.append('%s: round robin failed: %s' %
-                           (label, kv.get('why', '').replace('_', ' ')))
+        for name, kvs in sorted(runs.items()):
+            for kv in kvs:
+                if 'failed' in kv:
+                    out.append('%s: %s failed: %s' %
+                               (label, name,
+                                kv.get('why', '').replace('+', ' ')))
     return '\n'.join(out)
 
 
