@@ -7,6 +7,11 @@
 #   make checkpatch checkpatch --strict and kernel-doc over the kernel sources
 #   make run        boot the VM, load the module and show it working
 #   make shell      an interactive shell in the VM with the module loaded
+#   make bench      the benchmarks against the targets and Redis, on Debian's
+#                   stock 6.1 kernel and on the debug kernel; prints the table
+#                   (see Documentation/performance.rst)
+#   make loadtest   the book's load test: a million lists, max_servers 1024,
+#                   on the stock 6.1 kernel
 #   make deps       install the Debian packages all of this needs
 #
 # KDIR defaults to the running kernel's build tree when there is one, else to
@@ -48,6 +53,13 @@ run: vm-build
 shell: vm-build
 	tests/vm/run --shell
 
+# Both build what they need themselves, the stock 6.1 module included.
+bench: deps
+	tests/bench/bench
+
+loadtest: deps
+	tests/bench/run-loadtest
+
 deps:
 	tests/install-deps
 
@@ -57,4 +69,5 @@ clean:
 		tests/kunit/.*.cmd
 	$(if $(wildcard userspace/Makefile),$(MAKE) -C userspace clean)
 
-.PHONY: all modules userspace check checkpatch vm-build run shell deps clean
+.PHONY: all modules userspace check checkpatch vm-build run shell bench \
+	loadtest deps clean

@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The book's load test, small, in the VM: 5000 lists of one entry with
+# max_servers at 256, so that most lists must be evicted to make room for
+# others and started again to be read back (tests/bench/loadtest; "make
+# loadtest" runs the full million).  Every list must be put, read back
+# with exactly its entry and stored in its file, and the live list
+# servers must never outnumber max_servers.  One PASS/FAIL line each.
+#
+# Needs: root, todo.ko ($TODO_KO) loaded, todo-bench and todoctl on PATH.
+set -u
+
+suite=loadtest
+. "$TODO_TOP/tests/e2e/lib/checks.sh"
+
+lists=5000
+max=256
+work=$(mktemp -d)
+
+LOADTEST_N=$lists LOADTEST_MAX_SERVERS=$max \
+	bash "$TODO_TOP/tests/bench/loadtest" > "$work/out" 2>&1
+grep -v '^loadtest-progress ' "$work/out" | sed 's/^/# /'
+line=$(grep '^loadtest-summary ' "$work/out" || true)
+
+# value KEY: KEY's value in the summary line, or "none".
+value()
+{
+	local v
+
+	v=$(sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$line")
+	echo "${v:-none}"
+}
+
+if [ -z "$line" ]; then
+	fail "the load test ran to its summary"
+else
+	pass "the load test ran to its summary"
+fi
+expect "every list put (ADD call)" 0 value put_failed
+expect "every list read back (GET dump)" 0 value get_failed
+expect "every list read back with exactly its entry" 0 value bad
+expect "one list file per list" $lists value files
+kthreads=$(value max_kthreads)
+if [ "$kthreads" != none ] && [ "$kthreads" -gt 0 ] &&
+   [ "$kthreads" -le "$max" ]; then
+	pass "live list servers within max_servers ($kthreads <= $max)"
+else
+	fail "live list servers within max_servers ($kthreads, max $max)"
+fi
+
+rm -rf "$work"
+exit $failed
