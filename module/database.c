@@ -99,7 +99,8 @@ struct todo_db_owner {
 };
 
 /*
- * The index of list files: built by one scan of db_dir at load, then kept
+ * The index of list files: built by one scan of db_dir (each owner's
+ * directory in it) at load, then kept
  * up to date by the stores (a first successful store adds its list) and by
  * removals.  So no request handler asks the disk, or waits for a worker,
  * to learn whether a list exists or how many an owner has.
@@ -651,8 +652,8 @@ static int todo_db_index_scan(const struct todo_key *key, void *unused)
  *
  * Runs at load, before the workers and the family exist, so nothing else
  * reads or changes the index.  todo_db_files_lock is not taken: the scan
- * took it inside the directory's i_rwsem, and a lookup under it would
- * take the two in the other order.
+ * took it inside an owner's directory's i_rwsem, and a lookup under it
+ * would take the two in the other order.
  */
 static int todo_db_index_sizes(void)
 {
@@ -678,6 +679,9 @@ static int todo_db_index_sizes(void)
 
 /**
  * todo_db_init() - Open db_dir and start the workers.
+ *
+ * Scans db_dir's owners' directories to build the index and charge the
+ * quotas.
  *
  * Context: module init.
  * Return: 0 or a negative errno.
