@@ -680,8 +680,9 @@ static int todo_db_index_sizes(void)
 /**
  * todo_db_init() - Open db_dir and start the workers.
  *
- * Scans db_dir's owners' directories to build the index and charge the
- * quotas.
+ * Moves the lists of the old layout into owners' directories first (see
+ * todo_storage_migrate()), then scans the directories to build the index
+ * and charge the quotas.
  *
  * Context: module init.
  * Return: 0 or a negative errno.
@@ -704,6 +705,13 @@ int todo_db_init(void)
 		return err;
 	}
 	todo_db_indexed = true;
+	err = todo_storage_migrate();
+	if (err) {
+		pr_err("cannot move db_dir %s to its new layout: error %d\n",
+		       db_dir, err);
+		todo_db_exit();
+		return err;
+	}
 	err = todo_storage_for_each(todo_db_index_scan, NULL);
 	if (!err)
 		err = todo_db_index_sizes();

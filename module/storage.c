@@ -32,6 +32,10 @@
  * could plant or replace list files.  A FIFO or device named like a list
  * file is opened without blocking and refused, never read.
  *
+ * Formerly each list was the file "u<owner>.<name>.list" right in db_dir
+ * (the old layout); todo_storage_migrate() moves such files into their
+ * owners' directories at load.
+ *
  * Called only from the database workers (kworkers: init's credentials and
  * root), a list's server (a kthread: the same), or module init, which takes
  * the kernel's credentials; never with a spinlock held.
@@ -75,6 +79,8 @@ static const struct cred *todo_storage_cred;
  */
 static DEFINE_XARRAY(todo_storage_dirs);
 
+/* Old layout: "u4294967295." + name + ".list" */
+#define TODO_OLD_NAME_MAX	(12 + TODO_NAME_MAX + 5 + 1)
 /* A list's file in its owner's directory: name + ".list" */
 #define TODO_LEAF_NAME_MAX	(TODO_NAME_MAX + 5 + 1)
 /* Its temporary file: "." + name + ".tmp" */
@@ -110,6 +116,22 @@ void todo_storage_file_name(const struct todo_key *key, char *buf)
 		 (int)key->len, key->name);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_storage_file_name);
+
+/**
+ * todo_storage_old_name() - The name a list's file had in the old layout.
+ * @key: the list.
+ * @buf: at least %TODO_FILE_NAME_MAX bytes.
+ *
+ * "u<owner>.<name>.list", right in db_dir.
+ *
+ * Context: any.
+ */
+void todo_storage_old_name(const struct todo_key *key, char *buf)
+{
+	snprintf(buf, TODO_OLD_NAME_MAX, "u%u.%.*s.list", key->owner,
+		 (int)key->len, key->name);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_storage_old_name);
 
 static void todo_storage_leaf_name(const struct todo_key *key, char *buf)
 {
@@ -161,6 +183,44 @@ bool todo_storage_parse_list(const char *name, int len, u32 owner,
 	       !todo_key_init(key, owner, name, len - 5);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_storage_parse_list);
+
+/**
+ * todo_storage_parse_old() - Parse the name of an old layout's list file.
+ * @name: a name found in db_dir; need not be NUL-terminated.
+ * @len: its length.
+ * @key: set to the list's key.
+ *
+ * Only the name todo_storage_old_name() gives for the key counts.
+ *
+ * Context: any.
+ * Return: true if @name is "u<owner>.<name>.list".
+ */
+bool todo_storage_parse_old(const char *name, int len, struct todo_key *key)
+{
+	const char *dot;
+	u32 owner;
+
+	if (len <= 5 || memcmp(name + len - 5, ".list", 5))
+		return false;
+	dot = memchr(name, '.', len - 5);
+	return dot && todo_storage_parse_owner(name, dot - name, &owner) &&
+	       !todo_key_init(key, owner, dot + 1, name + len - 5 - (dot + 1));
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_storage_parse_old);
+
+/* An old layout's temporary file: ".u<owner>.<name>.tmp". */
+static bool todo_storage_parse_old_tmp(const char *name, int len,
+				       struct todo_key *key)
+{
+	char list[TODO_OLD_NAME_MAX];
+
+	if (len < 5 || len >= sizeof(list) || name[0] != '.' ||
+	    memcmp(name + len - 4, ".tmp", 4))
+		return false;
+	memcpy(list, name + 1, len - 5);
+	memcpy(list + len - 5, ".list", 5);
+	return todo_storage_parse_old(list, len, key);
+}
 
 static int todo_storage_mkdir(const char *dir)
 {
@@ -269,10 +329,13 @@ static int todo_storage_sync(const struct path *dir)
 
 /*
  * Rename @from in the directory @fdir to @to in @tdir (the same directory
- * or another, both on db_dir's mount), replacing whatever is under @to.
+ * or another, both on db_dir's mount).  With @move (a migration), @from
+ * must be a regular file (-EUCLEAN) and @to must not exist (-EEXIST);
+ * otherwise whatever is under @to is replaced.
  */
 static int todo_storage_rename(const struct path *fdir, const char *from,
-			       const struct path *tdir, const char *to)
+			       const struct path *tdir, const char *to,
+			       bool move)
 {
 	struct dentry *old, *new, *trap;
 	int err;
@@ -298,6 +361,12 @@ static int todo_storage_rename(const struct path *fdir, const char *from,
 		goto put_new;
 	err = -EINVAL;
 	if (old == trap || new == trap)
+		goto put_new;
+	err = -EUCLEAN;
+	if (move && !d_is_reg(old))
+		goto put_new;
+	err = -EEXIST;
+	if (move && d_is_positive(new))
 		goto put_new;
 	err = todo_vfs_rename(todo_dir.mnt, d_inode(fdir->dentry), old,
 			      d_inode(tdir->dentry), new);
@@ -396,15 +465,17 @@ static struct dentry *todo_storage_mkdir_owner(const char *name, int len)
 /* What todo_storage_owner() does if the directory is missing. */
 enum todo_storage_need {
 	TODO_OWNER_FIND,	/* nothing: -ENOENT */
+	TODO_OWNER_MAKE,	/* make it */
 	TODO_OWNER_DURABLE,	/* make it, and its entry in db_dir durable */
 };
 
 /**
  * todo_storage_owner() - Find an owner's directory, or make it.
  * @owner: the owner.
- * @need: %TODO_OWNER_FIND, or %TODO_OWNER_DURABLE: make the directory if
- *	it is missing, and make sure its entry in db_dir is on stable
- *	storage, fsyncing db_dir unless that is known already.
+ * @need: %TODO_OWNER_FIND, or make the directory if it is missing
+ *	(%TODO_OWNER_MAKE), and also make sure its entry in db_dir is on
+ *	stable storage, fsyncing db_dir unless that is known already
+ *	(%TODO_OWNER_DURABLE).
  * @dir: set to the directory: db_dir's mount (no reference taken) and
  *	a dentry the caller puts with dput().
  *
@@ -507,7 +578,7 @@ int todo_storage_write(const struct todo_key *key, const void *buf,
 	if (!err)
 		err = err2;
 	if (!err)
-		err = todo_storage_rename(&dir, tmp, &dir, name);
+		err = todo_storage_rename(&dir, tmp, &dir, name, false);
 	if (err)
 		todo_storage_unlink(&dir, tmp);
 	else
@@ -657,16 +728,20 @@ int todo_storage_size(const struct todo_key *key, loff_t *size)
 /* What a name found in db_dir is. */
 enum todo_storage_kind {
 	TODO_STORAGE_OWNER,	/* "u<owner>": an owner's directory */
+	TODO_STORAGE_OLD_LIST,	/* "u<owner>.<name>.list": old layout */
+	TODO_STORAGE_OLD_TMP,	/* ".u<owner>.<name>.tmp": old layout */
 };
 
 /**
  * struct todo_storage_found - A name found in db_dir.
  * @kind: what it is.
- * @key: the owner.
+ * @key: the owner (all kinds) and the list (old layout).
+ * @err: for the user of the batch.
  */
 struct todo_storage_found {
 	enum todo_storage_kind kind;
 	struct todo_key key;
+	int err;
 };
 
 /* Names read from db_dir in one iterate_dir() call at most. */
@@ -675,16 +750,18 @@ struct todo_storage_found {
 /**
  * struct todo_storage_batch - Names of db_dir, read a batch at a time.
  * @ctx: the VFS's iteration state.
+ * @old: take names of the old layout, else owners' directories.
  * @nr: names in @found.
  * @found: the names.
  *
  * The names are used once iterate_dir() has returned, outside the lock
- * it holds on db_dir: an owner's directory is then opened, a lookup in
- * db_dir, which takes that lock too.  Stopping the walk at a full
+ * it holds on db_dir: an owner's directory is then opened (a lookup in
+ * db_dir) and old files are moved out of it.  Stopping the walk at a full
  * batch leaves the name that did not fit for the next call.
  */
 struct todo_storage_batch {
 	struct dir_context ctx;
+	bool old;
 	unsigned int nr;
 	struct todo_storage_found found[TODO_STORAGE_BATCH];
 };
@@ -700,19 +777,31 @@ static bool todo_storage_batch_actor(struct dir_context *ctx, const char *name,
 
 	if (b->nr == TODO_STORAGE_BATCH)
 		return false;
-	/* Any kind of file is taken: it is checked when it is opened. */
-	if (!todo_storage_parse_owner(name, len, &f->key.owner))
+	if (!b->old)
+		f->kind = TODO_STORAGE_OWNER;
+	else if (todo_storage_parse_old(name, len, &f->key))
+		f->kind = TODO_STORAGE_OLD_LIST;
+	else if (todo_storage_parse_old_tmp(name, len, &f->key))
+		f->kind = TODO_STORAGE_OLD_TMP;
+	else
 		return true;
-	f->kind = TODO_STORAGE_OWNER;
+	/*
+	 * Any kind of file is taken: the owner's directory is checked when
+	 * it is opened, an old file when it is moved.
+	 */
+	if (!b->old && !todo_storage_parse_owner(name, len, &f->key.owner))
+		return true;
 	b->nr++;
 	return true;
 }
 
 /*
- * Call @each for each batch of owners' directories' names in db_dir.
- * Return: 0, the first error of @each, or an error of the walk.
+ * Call @each for each batch of names in db_dir: the old layout's if @old,
+ * else owners' directories.  Return: 0, the first error of @each, or an
+ * error of the walk.
  */
-static int todo_storage_batches(int (*each)(struct todo_storage_found *found,
+static int todo_storage_batches(bool old,
+				int (*each)(struct todo_storage_found *found,
 					    unsigned int nr, void *arg),
 				void *arg)
 {
@@ -725,6 +814,7 @@ static int todo_storage_batches(int (*each)(struct todo_storage_found *found,
 		return -ENOMEM;
 	memset(&b->ctx, 0, sizeof(b->ctx));
 	b->ctx.actor = todo_storage_batch_actor;
+	b->old = old;
 	d = file_open_root(&todo_dir, ".", O_RDONLY | O_DIRECTORY, 0);
 	err = PTR_ERR(d);
 	if (IS_ERR(d))
@@ -826,8 +916,9 @@ static int todo_storage_walk_owners(struct todo_storage_found *found,
  *
  * Walks db_dir, then each owner's directory in it.  An owner's directory
  * that is refused (see todo_storage_owner()) is logged and skipped: its
- * lists are not reported, and each of them fails to load or store.  @fn
- * is called under the owner's directory's i_rwsem (shared).
+ * lists are not reported, and each of them fails to load or store.  The
+ * old layout's files are not reported: todo_storage_migrate() moves them
+ * first.  @fn is called under the owner's directory's i_rwsem (shared).
  *
  * Context: module init; sleeps.
  * Return: 0, the first error @fn returned, or an I/O error.
@@ -846,8 +937,167 @@ int todo_storage_for_each(int (*fn)(const struct todo_key *key, void *arg),
 	old = override_creds(todo_storage_cred);
 	/* What is found now is on stable storage from here on. */
 	w.durable = !todo_storage_sync(&todo_dir);
-	err = todo_storage_batches(todo_storage_walk_owners, &w);
+	err = todo_storage_batches(false, todo_storage_walk_owners, &w);
 	revert_creds(old);
 	return err;
 }
 
+/**
+ * struct todo_storage_migration - What the migration at load did.
+ * @moved: list files moved into their owners' directories.
+ * @left: old files left where they are (the kernel log says why).
+ * @removed: temporary files of the old layout removed.
+ */
+struct todo_storage_migration {
+	unsigned int moved;
+	unsigned int left;
+	unsigned int removed;
+};
+
+/* Remove an old layout's temporary file, left by a store a crash cut. */
+static void todo_storage_migrate_tmp(const struct todo_key *key,
+				     struct todo_storage_migration *m)
+{
+	char tmp[TODO_OLD_NAME_MAX + 1];
+	int err;
+
+	snprintf(tmp, sizeof(tmp), ".u%u.%.*s.tmp", key->owner, (int)key->len,
+		 key->name);
+	err = todo_storage_unlink(&todo_dir, tmp);
+	if (!err)
+		m->removed++;
+	else if (err != -ENOENT)
+		pr_warn_ratelimited("%s/%s: old temporary file not removed (error %d)\n",
+				    todo_dir_name, tmp, err);
+}
+
+/*
+ * Move an old layout's list file into its owner's directory, which
+ * exists and is durable unless @found->err says why not.
+ */
+static int todo_storage_migrate_list(const struct todo_storage_found *found,
+				     struct todo_storage_migration *m)
+{
+	char old[TODO_OLD_NAME_MAX], name[TODO_LEAF_NAME_MAX];
+	char path[TODO_FILE_NAME_MAX];
+	const struct todo_key *key = &found->key;
+	const char *why;
+	struct path dir;
+	int err = found->err;
+
+	todo_storage_old_name(key, old);
+	todo_storage_file_name(key, path);
+	todo_storage_leaf_name(key, name);
+	if (err == -ELOOP || err == -EUCLEAN) {
+		why = "its owner's directory is refused";
+		goto left;
+	}
+	if (!err)
+		err = todo_storage_owner(key->owner, TODO_OWNER_DURABLE, &dir);
+	if (err)
+		goto fail;
+	err = todo_storage_rename(&todo_dir, old, &dir, name, true);
+	dput(dir.dentry);
+	switch (err) {
+	case 0:
+		m->moved++;
+		return 0;
+	case -ENOENT:	/* gone since the walk saw it */
+		return 0;
+	case -EUCLEAN:
+		why = "not a regular file (not followed, not read)";
+		goto left;
+	case -EEXIST:
+		why = "the list's file is there already, and is the one kept";
+		goto left;
+	}
+fail:
+	pr_err("%s/%s: cannot move it to %s (error %d)\n", todo_dir_name, old,
+	       path, err);
+	return err;
+left:
+	m->left++;
+	pr_warn_ratelimited("%s/%s: not moved to %s: %s; left in place\n",
+			    todo_dir_name, old, path, why);
+	return 0;
+}
+
+/*
+ * Migrate a batch: make the owners' directories it needs, fsync db_dir
+ * once for all those not known durable, then move the files.
+ */
+static int todo_storage_migrate_batch(struct todo_storage_found *found,
+				      unsigned int nr, void *arg)
+{
+	struct todo_storage_migration *m = arg;
+	struct todo_storage_found *f;
+	bool sync = false;
+	struct path dir;
+	int err = 0;
+
+	for (f = found; f < found + nr; f++) {
+		if (f->kind != TODO_STORAGE_OLD_LIST)
+			continue;
+		f->err = todo_storage_owner(f->key.owner, TODO_OWNER_MAKE, &dir);
+		if (f->err)
+			continue;
+		dput(dir.dentry);
+		if (!xa_load(&todo_storage_dirs, f->key.owner))
+			sync = true;
+	}
+	if (sync)
+		err = todo_storage_sync(&todo_dir);
+	for (f = found; f < found + nr && !err; f++) {
+		if (f->kind != TODO_STORAGE_OLD_LIST)
+			continue;
+		if (sync && !f->err)
+			f->err = xa_err(xa_store(&todo_storage_dirs,
+						 f->key.owner, xa_mk_value(1),
+						 GFP_KERNEL));
+		err = todo_storage_migrate_list(f, m);
+		cond_resched();
+	}
+	for (f = found; f < found + nr && !err; f++)
+		if (f->kind == TODO_STORAGE_OLD_TMP)
+			todo_storage_migrate_tmp(&f->key, m);
+	return err;
+}
+
+/**
+ * todo_storage_migrate() - Move the old layout's files into the new one.
+ *
+ * Each "u<owner>.<name>.list" in db_dir that is a regular file is renamed
+ * to "u<owner>/<name>.list", the directory made first (its entry in
+ * db_dir fsync'd before a file is moved into it).  A rename is atomic, so
+ * a crash leaves each file in one place or the other, and this, run again
+ * at the next load, finishes the job.  Left in place, with a line in the
+ * kernel log each: anything but a regular file (never followed or read),
+ * a file whose owner's directory is refused, and a file whose list has a
+ * file in the new layout already (that one is kept: only the module
+ * writes there, after a migration).  Temporary files of the old layout
+ * are removed: they are what a crash left of stores that never completed.
+ * Then db_dir is fsync'd, and one line logs the counts.
+ *
+ * Context: module init, before the walk of todo_storage_for_each();
+ * sleeps.
+ * Return: 0, or a negative errno if a file that should move cannot (the
+ * kernel log names it): the module then does not load, lest the list
+ * start anew in the new layout with its old file hidden.
+ */
+int todo_storage_migrate(void)
+{
+	struct todo_storage_migration m = {};
+	const struct cred *old;
+	int err;
+
+	old = override_creds(todo_storage_cred);
+	err = todo_storage_batches(true, todo_storage_migrate_batch, &m);
+	if (!err && (m.moved || m.removed))
+		err = todo_storage_sync(&todo_dir);
+	revert_creds(old);
+	if (m.moved || m.left || m.removed)
+		pr_info("%s: %u list files of the old layout moved into owners' directories, %u left in place, %u old temporary files removed\n",
+			todo_dir_name, m.moved, m.left, m.removed);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_storage_migrate);

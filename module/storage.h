@@ -19,14 +19,17 @@ int todo_storage_init(const char *dir);
 void todo_storage_exit(void);
 int todo_storage_owner_name(u32 owner, char *buf);
 void todo_storage_file_name(const struct todo_key *key, char *buf);
+void todo_storage_old_name(const struct todo_key *key, char *buf);
 bool todo_storage_parse_owner(const char *name, int len, u32 *owner);
 bool todo_storage_parse_list(const char *name, int len, u32 owner,
 			     struct todo_key *key);
+bool todo_storage_parse_old(const char *name, int len, struct todo_key *key);
 int todo_storage_write(const struct todo_key *key, const void *buf,
 		       size_t len);
 int todo_storage_remove(const struct todo_key *key);
 int todo_storage_size(const struct todo_key *key, loff_t *size);
 int todo_storage_read(const struct todo_key *key, void **buf, size_t *len);
+int todo_storage_migrate(void);
 int todo_storage_for_each(int (*fn)(const struct todo_key *key, void *arg),
 			  void *arg);
 
