@@ -296,6 +296,18 @@ void todo_storage_exit(void)
 	path_put(&todo_dir);
 }
 
+/**
+ * todo_storage_dir() - The database directory, for tests.
+ *
+ * Context: any, between todo_storage_init() and todo_storage_exit().
+ * Return: its path, pinned by the storage.
+ */
+const struct path *todo_storage_dir(void)
+{
+	return &todo_dir;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_storage_dir);
+
 static int todo_storage_write_all(struct file *f, const void *buf, size_t len)
 {
 	loff_t pos = 0;
@@ -689,6 +701,7 @@ int todo_storage_remove(const struct todo_key *key)
 	revert_creds(old);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(todo_storage_remove);
 
 /**
  * todo_storage_size() - The size of a list's file.
@@ -724,6 +737,7 @@ int todo_storage_size(const struct todo_key *key, loff_t *size)
 	filp_close(f, NULL);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(todo_storage_size);
 
 /* What a name found in db_dir is. */
 enum todo_storage_kind {

@@ -10,6 +10,8 @@
 
 #include "name.h"
 
+struct path;
+
 /* Longest owner's directory name: "u4294967295" */
 #define TODO_OWNER_NAME_MAX	(1 + 10 + 1)
 /* Longest path of a list's file in db_dir: "u4294967295/" + name + ".list" */
@@ -17,6 +19,7 @@
 
 int todo_storage_init(const char *dir);
 void todo_storage_exit(void);
+const struct path *todo_storage_dir(void);
 int todo_storage_owner_name(u32 owner, char *buf);
 void todo_storage_file_name(const struct todo_key *key, char *buf);
 void todo_storage_old_name(const struct todo_key *key, char *buf);
