@@ -324,6 +324,7 @@ unsigned int todo_db_count(u32 owner)
 
 	return o ? READ_ONCE(o->nr) : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(todo_db_count);
 
 /**
  * todo_db_stored() - Call a function for each stored list of an owner.
@@ -355,6 +356,7 @@ int todo_db_stored(u32 owner,
 	mutex_unlock(&todo_db_files_lock);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(todo_db_stored);
 
 /**
  * todo_store_init() - Initialise a list's store state.

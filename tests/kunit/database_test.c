@@ -640,6 +640,60 @@ static void todo_db_read_races_drop(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, todo_cache_lookup(k));
 }
 
+/**
+ * struct todo_stored_count - What a walk of an owner's stored lists saw.
+ * @owner: the owner walked.
+ * @seen: lists seen.
+ * @others: lists of other owners seen.
+ */
+struct todo_stored_count {
+	u32 owner;
+	unsigned int seen;
+	unsigned int others;
+};
+
+static int todo_stored_count_one(const struct todo_key *k, void *arg)
+{
+	struct todo_stored_count *c = arg;
+
+	c->seen++;
+	if (k->owner != c->owner)
+		c->others++;
+	return 0;
+}
+
+/*
+ * One owner's stored lists are walked from the owner's own index: its
+ * lists, each once, none of another owner's (in db_dir they are one
+ * directory per owner).
+ */
+static void todo_db_stored_one_owner(struct kunit *test)
+{
+	static const char *const names[] = { "one", "two", "three" };
+	const u32 a = OWNER + 30, b = OWNER + 31;
+	struct todo_stored_count c = { .owner = a };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		store_one(test, key(test, a, names[i]));
+		if (i < 2)
+			store_one(test, key(test, b, names[i]));
+	}
+	KUNIT_EXPECT_EQ(test, todo_db_count(a), 3);
+	KUNIT_EXPECT_EQ(test, todo_db_count(b), 2);
+	KUNIT_EXPECT_EQ(test, todo_db_stored(a, todo_stored_count_one, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.seen, 3);
+	KUNIT_EXPECT_EQ(test, c.others, 0);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		KUNIT_EXPECT_EQ(test, todo_db_remove(key(test, a, names[i])),
+				0);
+		KUNIT_EXPECT_EQ(test, todo_db_remove(key(test, b, names[i])),
+				0);
+	}
+	KUNIT_EXPECT_EQ(test, todo_db_count(a), 0);
+	KUNIT_EXPECT_EQ(test, todo_db_count(b), 0);
+}
+
 static struct kunit_case todo_db_test_cases[] = {
 	KUNIT_CASE(todo_db_missing_key),
 	KUNIT_CASE(todo_db_store_then_load),
@@ -655,6 +709,7 @@ static struct kunit_case todo_db_test_cases[] = {
 	KUNIT_CASE(todo_db_quota),
 	KUNIT_CASE(todo_db_drop_bounded),
 	KUNIT_CASE(todo_db_read_races_drop),
+	KUNIT_CASE(todo_db_stored_one_owner),
 	{}
 };
 
