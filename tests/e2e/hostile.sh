@@ -10,19 +10,6 @@ db=/var/lib/todo
 suite=hostile
 . "$TODO_TOP/tests/e2e/lib/checks.sh"
 
-# check DESC CMD...: CMD must succeed.
-check()
-{
-	local desc=$1
-
-	shift
-	if "$@"; then
-		pass "$desc"
-	else
-		fail "$desc"
-	fi
-}
-
 # refused DESC: insmod must fail and leave the module unloaded.
 refused()
 {

@@ -16,19 +16,6 @@ suite=migrate
 
 tab=$'\t'
 
-# check DESC CMD...: CMD must succeed.
-check()
-{
-	local desc=$1
-
-	shift
-	if "$@"; then
-		pass "$desc"
-	else
-		fail "$desc"
-	fi
-}
-
 # is MODE UID PATH: PATH (not followed) has this octal mode and owner.
 is() { [ "$(stat -c '%a %u' "$3" 2> /dev/null)" = "$1 $2" ]; }
 
