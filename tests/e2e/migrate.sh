@@ -25,6 +25,36 @@ old_layout() { mv "$db/u$1/$2.list" "$db/u$1.$2.list"; }
 # names: db_dir's entries, sorted, on one line.
 names() { ls -A "$db" | sort | tr '\n' ' '; }
 
+# bulk_old FIRST N: old-layout files of the list "bulk" (one entry) for
+# owners FIRST..FIRST+N-1, written as Documentation/format.rst says:
+# more than the 64 names db_dir is read at a time.
+bulk_old()
+{
+	python3 - "$db" "$1" "$2" <<'PY'
+import struct, sys, zlib
+db, first, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+name, title = b'bulk', b'Bulk'
+for uid in range(first, first + n):
+    b = b'TODO' + struct.pack('<HHIB3x', 1, 0, uid, len(name))
+    b += name.ljust(64, b'\0') + struct.pack('<II', 2, 1)
+    b += struct.pack('<IIH', 1, 20190101, len(title)) + title
+    b += struct.pack('<I', zlib.crc32(b))
+    with open(f'{db}/u{uid}.bulk.list', 'wb') as f:
+        f.write(b)
+PY
+}
+
+# each_bulk CMD...: how many of the bulk owners CMD succeeds for, $u set.
+each_bulk()
+{
+	local n=0
+
+	for u in $(seq 10000 10149); do
+		eval "$@" > /dev/null 2>&1 && n=$((n + 1))
+	done
+	echo $n
+}
+
 # A fresh disk: lists of five owners in the new layout.
 expect "root's first list" 1 todoctl add groceries 2018-12-19 Dentist
 expect "root's first list, a second entry" 2 \
@@ -72,6 +102,7 @@ chown 4000:4000 $db/u4000
 sum4000=$(md5sum < $db/u4000/mine.list)
 mkfifo $db/u5000
 ln -s /etc/passwd $db/u0/evil2.list
+bulk_old 10000 150
 dmesg -C
 
 start=$SECONDS
@@ -82,7 +113,7 @@ else
 fi
 check "promptly, a FIFO in db_dir notwithstanding" \
 	[ $((SECONDS - start)) -lt 30 ]
-summary="$db: 4 list files of the old layout moved into owners' directories, 4 left in place, 2 old temporary files removed"
+summary="$db: 154 list files of the old layout moved into owners' directories, 4 left in place, 2 old temporary files removed"
 check "one line says what moved, what stayed, what was removed" \
 	bash -c "dmesg | grep -qF \"$summary\""
 
@@ -103,6 +134,11 @@ for f in u0.groceries.list u0.work.list u1000.home.list u2000.a.list \
 	 .u0.groceries.tmp .u0.work.tmp; do
 	check "$f is gone from db_dir" [ ! -e $db/$f -a ! -L $db/$f ]
 done
+
+expect "150 owners' old files, more than a batch, all moved" 150 \
+	each_bulk '[ -f $db/u$u/bulk.list ] && [ ! -e $db/u$u.bulk.list ]'
+expect "and each loads" 150 \
+	each_bulk '[ "$(todoctl --user $u entries bulk)" = "1${tab}2019-01-01${tab}Bulk" ]'
 
 # What stayed.
 expect "a list in both layouts keeps the new file" \
@@ -173,6 +209,8 @@ check "a reload moves nothing more" \
 expect "and finds the moved lists" "1${tab}2019-01-02${tab}Paint" \
 	todoctl --user 1000 entries home
 expect "with their changes" 3 bash -c "todoctl entries groceries | wc -l"
+expect "the scan, a batch at a time, finds every bulk owner's list" 150 \
+	each_bulk '[ "$(todoctl --user $u lists | cut -f1)" = bulk ]'
 
 # Clean up the hostile entries: the rest must load without a word.
 rm -f $db/u0.evil.list $db/u0.fifo.list $db/u0/evil2.list $db/u5000 \
