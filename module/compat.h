@@ -40,16 +40,19 @@ static inline struct nlattr **todo_dump_attrs(struct netlink_callback *cb)
 #endif
 
 /**
- * todo_vfs_rename() - Rename within one directory of a mount.
+ * todo_vfs_rename() - Rename within one mount.
  * @mnt: the mount.
- * @dir: the directory's inode, locked with lock_rename().
+ * @from_dir: the directory of @from; it and @to_dir locked with
+ *	lock_rename().
  * @from: the dentry to rename.
- * @to: the dentry it replaces.
+ * @to_dir: the directory of @to, @from_dir or another.
+ * @to: the dentry it replaces (a negative one to take a new name).
  *
  * Return: 0 or a negative errno, as vfs_rename().
  */
-static inline int todo_vfs_rename(struct vfsmount *mnt, struct inode *dir,
-				  struct dentry *from, struct dentry *to)
+static inline int todo_vfs_rename(struct vfsmount *mnt, struct inode *from_dir,
+				  struct dentry *from, struct inode *to_dir,
+				  struct dentry *to)
 {
 	struct renamedata rd = {
 #ifdef TODO_HAVE_MNT_IDMAP
@@ -59,9 +62,9 @@ static inline int todo_vfs_rename(struct vfsmount *mnt, struct inode *dir,
 		.old_mnt_userns = todo_mnt_idmap(mnt),
 		.new_mnt_userns = todo_mnt_idmap(mnt),
 #endif
-		.old_dir = dir,
+		.old_dir = from_dir,
 		.old_dentry = from,
-		.new_dir = dir,
+		.new_dir = to_dir,
 		.new_dentry = to,
 	};
 

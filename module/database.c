@@ -109,7 +109,8 @@ static bool todo_db_file_less(struct rb_node *a, const struct rb_node *b)
 }
 
 /*
- * The index of list files: built by one scan of db_dir at load, then kept
+ * The index of list files: built by one scan of db_dir (each owner's
+ * directory in it) at load, then kept
  * up to date by the stores (a first successful store adds its list) and by
  * removals.  So no request handler asks the disk, or waits for a worker,
  * to learn whether a list exists or how many an owner has.
@@ -333,6 +334,7 @@ unsigned int todo_db_count(u32 owner)
 
 	return o ? READ_ONCE(o->nr) : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(todo_db_count);
 
 /**
  * todo_db_stored_after() - Stored lists of an owner, by name, from a point.
@@ -679,8 +681,8 @@ static int todo_db_index_scan(const struct todo_key *key, void *unused)
  *
  * Runs at load, before the workers and the family exist, so nothing else
  * reads or changes the index.  todo_db_files_lock is not taken: the scan
- * took it inside the directory's i_rwsem, and a lookup under it would
- * take the two in the other order.
+ * took it inside an owner's directory's i_rwsem, and a lookup under it
+ * would take the two in the other order.
  */
 static int todo_db_index_sizes(void)
 {
@@ -708,6 +710,10 @@ static int todo_db_index_sizes(void)
 /**
  * todo_db_init() - Open db_dir and start the workers.
  *
+ * Moves the lists of the old layout into owners' directories first (see
+ * todo_storage_migrate()), then scans the directories to build the index
+ * and charge the quotas.
+ *
  * Context: module init.
  * Return: 0 or a negative errno.
  */
@@ -729,6 +735,13 @@ int todo_db_init(void)
 		return err;
 	}
 	todo_db_indexed = true;
+	err = todo_storage_migrate();
+	if (err) {
+		pr_err("cannot move db_dir %s to its new layout: error %d\n",
+		       db_dir, err);
+		todo_db_exit();
+		return err;
+	}
 	err = todo_storage_for_each(todo_db_index_scan, NULL);
 	if (!err)
 		err = todo_db_index_sizes();

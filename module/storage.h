@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The database directory: one file per list, replaced atomically.
+ * The database directory: a directory per owner, one file per list in it,
+ * replaced atomically.
  */
 #ifndef _TODO_STORAGE_H
 #define _TODO_STORAGE_H
@@ -9,17 +10,29 @@
 
 #include "name.h"
 
-/* Longest file name the storage builds: "u4294967295." + name + ".list" */
+struct path;
+
+/* Longest owner's directory name: "u4294967295" */
+#define TODO_OWNER_NAME_MAX	(1 + 10 + 1)
+/* Longest path of a list's file in db_dir: "u4294967295/" + name + ".list" */
 #define TODO_FILE_NAME_MAX	(12 + TODO_NAME_MAX + 5 + 1)
 
 int todo_storage_init(const char *dir);
 void todo_storage_exit(void);
+const struct path *todo_storage_dir(void);
+int todo_storage_owner_name(u32 owner, char *buf);
 void todo_storage_file_name(const struct todo_key *key, char *buf);
+void todo_storage_old_name(const struct todo_key *key, char *buf);
+bool todo_storage_parse_owner(const char *name, int len, u32 *owner);
+bool todo_storage_parse_list(const char *name, int len, u32 owner,
+			     struct todo_key *key);
+bool todo_storage_parse_old(const char *name, int len, struct todo_key *key);
 int todo_storage_write(const struct todo_key *key, const void *buf,
 		       size_t len);
 int todo_storage_remove(const struct todo_key *key);
 int todo_storage_size(const struct todo_key *key, loff_t *size);
 int todo_storage_read(const struct todo_key *key, void **buf, size_t *len);
+int todo_storage_migrate(void);
 int todo_storage_for_each(int (*fn)(const struct todo_key *key, void *arg),
 			  void *arg);
 

@@ -10,19 +10,6 @@ db=/var/lib/todo
 suite=hostile
 . "$TODO_TOP/tests/e2e/lib/checks.sh"
 
-# check DESC CMD...: CMD must succeed.
-check()
-{
-	local desc=$1
-
-	shift
-	if "$@"; then
-		pass "$desc"
-	else
-		fail "$desc"
-	fi
-}
-
 # refused DESC: insmod must fail and leave the module unloaded.
 refused()
 {
@@ -41,7 +28,7 @@ no_tmp()
 {
 	local left
 
-	left=$(find $db -maxdepth 1 -name '.u*.tmp')
+	left=$(find $db -name '.*.tmp')
 	if [ -z "$left" ]; then
 		pass "$1"
 	else
@@ -77,7 +64,8 @@ fill_disk()
 # waiting for a writer.  With one database worker, a blocked worker would
 # also block every other list's load.
 # db_dir is read once at load: what is planted there is seen after a reload.
-mkfifo $db/u0.fifo.list
+mkdir -p -m 0700 $db/u0
+mkfifo $db/u0/fifo.list
 reload db_workers=1
 start=$SECONDS
 expect_fail "a FIFO named like a list file is refused" "damaged" \
@@ -95,11 +83,11 @@ if wait_for $job; then
 else
 	fail "rmmod with a FIFO in db_dir"
 	# Free a worker stuck opening the FIFO, so the run can go on.
-	exec 3<> $db/u0.fifo.list
+	exec 3<> $db/u0/fifo.list
 	exec 3>&-
 	wait $job
 fi
-rm -f $db/u0.fifo.list
+rm -f $db/u0/fifo.list
 
 # An unsafe db_dir: anyone who may write to it could plant list files.
 mode=$(stat -c %a $db)
@@ -148,7 +136,7 @@ for i in $(seq 2 20); do
 done
 expect "20 long entries stored" "" todoctl sync long
 check "the file is 88 + 20 * (10 + 4096) + 4 bytes" \
-	[ "$(stat -c %s $db/u0.long.list)" = 82212 ]
+	[ "$(stat -c %s $db/u0/long.list)" = 82212 ]
 reload max_title_len=4096
 expect "all 20 load back" 20 bash -c "todoctl entries long | wc -l"
 expect "with their whole titles" "$((20 * 4097))" \

@@ -29,7 +29,7 @@ expect "ids are not reused after a delete and a reload" 3 \
 expect "sync of one list" "" todoctl sync john
 expect "sync of all lists" "" todoctl sync
 expect "add --sync prints the id" 4 todoctl add --sync john 2018-12-23 Swim
-if [ -f $db/u0.john.list ] && [ ! -e $db/.u0.john.tmp ]; then
+if [ -f $db/u0/john.list ] && [ ! -e $db/u0/.john.tmp ]; then
 	pass "the list file exists and no temporary is left"
 else
 	fail "the list file exists and no temporary is left"
@@ -98,7 +98,7 @@ expect_fail "quota: a third is refused with both stored" \
 	"too many lists for this user" "${as5000[@]}" add q3 2019-01-01 c
 expect "quota: a stored list still takes changes" 2 \
 	"${as5000[@]}" add q1 2019-01-02 d
-if [ -e $db/u5000.q3.list ]; then
+if [ -e $db/u5000/q3.list ]; then
 	fail "quota: the refused list left no file"
 else
 	pass "quota: the refused list left no file"
@@ -107,15 +107,15 @@ echo 256 > /sys/module/todo/parameters/max_lists_per_user
 echo 0 > /sys/module/todo/parameters/idle_timeout
 
 # Hostile db_dir content: each gives a clear error, nothing is followed.
-ln -s /etc/passwd $db/u0.evil.list
-mkdir $db/u0.dir.list
-echo garbage > $db/u0.junk.list
-head -c 100 $db/u0.john.list > $db/u0.trunc.list
+ln -s /etc/passwd $db/u0/evil.list
+mkdir $db/u0/dir.list
+echo garbage > $db/u0/junk.list
+head -c 100 $db/u0/john.list > $db/u0/trunc.list
 reload	# db_dir is read once at load: planted files are seen after it
 expect_fail "a symlink named like a list file" "symlink" todoctl entries evil
 expect_fail "a list behind a symlink refuses writes" "symlink" \
 	todoctl add evil 2018-12-19 x
-if [ -L $db/u0.evil.list ]; then
+if [ -L $db/u0/evil.list ]; then
 	pass "the symlink is left as it is"
 else
 	fail "the symlink is left as it is"
@@ -126,7 +126,7 @@ expect_fail "a garbage file" "damaged" todoctl entries junk
 expect_fail "a truncated file" "damaged" todoctl entries trunc
 expect "a list for a future version" 1 todoctl add --sync future 2018-12-19 x
 rmmod todo
-python3 - $db/u0.future.list <<'PY'
+python3 - $db/u0/future.list <<'PY'
 import sys, zlib
 p = sys.argv[1]
 b = bytearray(open(p, 'rb').read())
@@ -137,21 +137,21 @@ PY
 insmod "$TODO_KO"
 expect_fail "a file from a future format version" "damaged" \
 	todoctl entries future
-if dmesg | grep -q 'u0.future.list: unknown format version'; then
+if dmesg | grep -q 'u0/future.list: unknown format version'; then
 	pass "the kernel log names the file and the problem"
 else
 	fail "the kernel log names the file and the problem"
 fi
-ln -s /etc/hostname $db/.u0.victim.tmp
+ln -s /etc/hostname $db/u0/.victim.tmp
 expect "a planted temporary symlink is replaced, not followed" 1 \
 	todoctl add --sync victim 2018-12-19 x
-if [ ! -L $db/.u0.victim.tmp ] && [ -f $db/u0.victim.list ]; then
+if [ ! -L $db/u0/.victim.tmp ] && [ -f $db/u0/victim.list ]; then
 	pass "the planted symlink is gone, the list file written"
 else
 	fail "the planted symlink is gone, the list file written"
 fi
-rm -rf $db/u0.evil.list $db/u0.dir.list $db/u0.junk.list $db/u0.trunc.list \
-	$db/u0.future.list
+rm -rf $db/u0/evil.list $db/u0/dir.list $db/u0/junk.list $db/u0/trunc.list \
+	$db/u0/future.list
 
 # A full disk: errors reported, nothing lost from memory, recovery.  The
 # short idle timeout makes the server try to expire while the disk is full:

@@ -74,7 +74,7 @@ expect_ok "small changes still fit in what is left" \
 # Dropping a list gives its bytes back.
 expect_ok "the user drops the full list" "${as6000[@]}" drop a
 expect_ok "its room is free again" "${as6000[@]}" add b 2019-01-01 "x$big"
-if [ -e $db/u6000.a.list ]; then
+if [ -e $db/u6000/a.list ]; then
 	fail "the dropped list's file is gone"
 else
 	pass "the dropped list's file is gone"

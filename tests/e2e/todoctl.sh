@@ -784,7 +784,7 @@ fi
 db=/var/lib/todo
 D=drop-$run D2=drop2-$run DC=dropcast-$run
 # file_of NAME [UID]: the path of a list's file in db_dir.
-file_of() { echo "$db/u${2:-0}.$1.list"; }
+file_of() { echo "$db/u${2:-0}/$1.list"; }
 # listed NAME [TODOCTL...]: NAME is a line of "lists" (of root by default).
 listed()
 {

@@ -640,6 +640,44 @@ static void todo_db_read_races_drop(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, todo_cache_lookup(k));
 }
 
+/*
+ * One owner's stored lists come from the owner's own index, by name: its
+ * lists, each once, none of another owner's (in db_dir they are one
+ * directory per owner), and a listing resumes after a name.
+ */
+static void todo_db_stored_one_owner(struct kunit *test)
+{
+	static const char *const names[] = { "one", "two", "three" };
+	const u32 a = OWNER + 30, b = OWNER + 31;
+	struct todo_key keys[4];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		store_one(test, key(test, a, names[i]));
+		if (i < 2)
+			store_one(test, key(test, b, names[i]));
+	}
+	KUNIT_EXPECT_EQ(test, todo_db_count(a), 3);
+	KUNIT_EXPECT_EQ(test, todo_db_count(b), 2);
+	KUNIT_ASSERT_EQ(test, todo_db_stored_after(a, NULL, keys, 4), 3);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, keys[i].owner, a);
+	KUNIT_EXPECT_STREQ(test, keys[0].name, "one");
+	KUNIT_EXPECT_STREQ(test, keys[1].name, "three");
+	KUNIT_EXPECT_STREQ(test, keys[2].name, "two");
+	KUNIT_ASSERT_EQ(test, todo_db_stored_after(a, &keys[0], keys, 1), 1);
+	KUNIT_EXPECT_STREQ(test, keys[0].name, "three");
+	KUNIT_EXPECT_EQ(test, todo_db_stored_after(a, &keys[0], keys, 4), 1);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		KUNIT_EXPECT_EQ(test, todo_db_remove(key(test, a, names[i])),
+				0);
+		KUNIT_EXPECT_EQ(test, todo_db_remove(key(test, b, names[i])),
+				0);
+	}
+	KUNIT_EXPECT_EQ(test, todo_db_count(a), 0);
+	KUNIT_EXPECT_EQ(test, todo_db_count(b), 0);
+}
+
 static struct kunit_case todo_db_test_cases[] = {
 	KUNIT_CASE(todo_db_missing_key),
 	KUNIT_CASE(todo_db_store_then_load),
@@ -655,6 +693,7 @@ static struct kunit_case todo_db_test_cases[] = {
 	KUNIT_CASE(todo_db_quota),
 	KUNIT_CASE(todo_db_drop_bounded),
 	KUNIT_CASE(todo_db_read_races_drop),
+	KUNIT_CASE(todo_db_stored_one_owner),
 	{}
 };
 

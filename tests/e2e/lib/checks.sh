@@ -9,6 +9,19 @@ failed=0
 pass() { echo "PASS $suite: $*"; }
 fail() { echo "FAIL $suite: $*"; failed=1; }
 
+# check DESC CMD...: CMD must succeed.
+check()
+{
+	local desc=$1
+
+	shift
+	if "$@"; then
+		pass "$desc"
+	else
+		fail "$desc"
+	fi
+}
+
 # expect_ok DESC CMD...: CMD must succeed.
 expect_ok()
 {
