@@ -195,11 +195,11 @@ for line in sorted(sys.stdin):
     m = re.fullmatch(r"\s*(\S+)\s*\[(.*)\]\s*", line)
     print(m.group(1) + "[" + ",".join(sorted(x.strip() for x in m.group(2).split(","))) + "]"
           if m else "?" + line.strip(), end=" ")')
-want='add[do] delete[do] drop[do] get[do,dump] lists[dump] ping[do] sync[do] update[do] '
+want='add[do] delete[do] drop[do] get[do,dump] lists[dump] ping[do] stats[do] sync[do] update[do] '
 if [ "$rc" = 0 ] && [ "$ops" = "$want" ]; then
-	pass "cli.py --list-ops shows the 8 operations with their modes"
+	pass "cli.py --list-ops shows the 9 operations with their modes"
 else
-	fail "cli.py --list-ops shows the 8 operations with their modes"
+	fail "cli.py --list-ops shows the 9 operations with their modes"
 	show --list-ops
 fi
 
@@ -358,6 +358,13 @@ err "drop with the cast flag (not accepted): EINVAL" EINVAL "$UNSUPPORTED" \
 	'bad-attr=.cast' -- --do drop --json '{"list": "'$L'", "cast": true}'
 ok "the refused drops left the first list as it was" \
 	'[e["id"] for e in r] == [3, 4]' --dump get --json '{"list": "'$L'"}'
+
+# ------------------------------------------------------------------ stats
+ok "stats (do): the system's counters, lists counted" \
+	'r["servers"] <= r["max-servers"] and r["lists"] >= 1 and r["started"] >= 1 and r["evictions"] >= 0 and r["busy"] >= 0' \
+	--do stats
+err "stats with an owner (not accepted): EINVAL" EINVAL "$UNSUPPORTED" \
+	'bad-attr=.owner' -- --do stats --json '{"owner": 0}'
 
 # ------------------------------------------------------------ validation
 
