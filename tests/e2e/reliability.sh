@@ -10,29 +10,9 @@ set -u
 
 db=/var/lib/todo
 params=/sys/module/todo/parameters
-failed=0
 work=$(mktemp -d)
-
-pass() { echo "PASS reliability: $*"; }
-fail() { echo "FAIL reliability: $*"; failed=1; }
-
-# check DESC CMD...: CMD must succeed.
-check()
-{
-	local desc=$1
-
-	shift
-	if "$@"; then
-		pass "$desc"
-	else
-		fail "$desc"
-	fi
-}
-
-reload()
-{
-	rmmod todo && insmod "$TODO_KO" "$@"
-}
+suite=reliability
+. "$TODO_TOP/tests/e2e/lib/checks.sh"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
