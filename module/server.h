@@ -79,8 +79,8 @@ struct todo_server_ops {
  *	tell which servers were used lately.
  * @lru_uses: @uses when the cache last placed the server in its order of
  *	use; the cache's, under its LRU lock.
- * @last_used: when the server was last looked up or started
- *	(ktime_get_mono_fast_ns()); written under @gate, read by the cache
+ * @last_used: when the server was last looked up or started, on a
+ *	logical clock of all servers' uses; written under @gate, read by the cache
  *	to pick the least recently used among the idle servers it finds.
  * @evicting: under @gate: the cache made the server RETIRING to evict it
  *	and kicked its mailbox; the server's thread has not taken the
