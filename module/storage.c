@@ -50,6 +50,7 @@
 #include <linux/mm.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/pagemap.h>
 #include <linux/path.h>
 #include <linux/slab.h>
 #include <linux/stat.h>
@@ -62,6 +63,8 @@
 
 /* The directory, resolved once at load; pinned until unload. */
 static struct path todo_dir;
+/* A sync of db_dir's filesystem makes its files durable: see below. */
+static bool todo_dir_syncfs;
 
 /* Its path as given, for messages. */
 static const char *todo_dir_name;
@@ -237,6 +240,29 @@ static int todo_storage_mkdir(const char *dir)
 	return err;
 }
 
+/*
+ * Whether one sync of @dir's filesystem may stand for an fsync of each
+ * file in it.  Only where @dir is the root of its mount (so the sync
+ * writes nothing but the database, and no user can make it slow by
+ * dirtying other files), of a block-device filesystem (no stacking, as
+ * overlayfs, whose files' errors the sync does not report) known to
+ * commit and flush on sync and to record each file's writeback errors.
+ */
+static bool todo_storage_syncfs_safe(const struct path *dir)
+{
+	static const char *const safe[] = { "ext4", "xfs", "btrfs" };
+	struct super_block *sb = dir->mnt->mnt_sb;
+	unsigned int i;
+
+	if (dir->dentry != dir->mnt->mnt_root || !sb->s_bdev ||
+	    sb->s_stack_depth || !sb->s_op->sync_fs)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(safe); i++)
+		if (!strcmp(sb->s_type->name, safe[i]))
+			return true;
+	return false;
+}
+
 /**
  * todo_storage_init() - Open (creating it if missing) the database directory.
  * @dir: absolute path of the directory; must outlive the module's use of it.
@@ -281,8 +307,23 @@ int todo_storage_init(const char *dir)
 		return -ENOMEM;
 	}
 	todo_dir_name = dir;
+	todo_dir_syncfs = todo_storage_syncfs_safe(&todo_dir);
 	return 0;
 }
+
+/**
+ * todo_storage_can_syncfs() - Whether a batch may be made durable by one
+ * sync of db_dir's filesystem.
+ *
+ * Context: any, between todo_storage_init() and todo_storage_exit().
+ * Return: true if db_dir is the root of its own mount of a filesystem
+ * whose sync reaches stable storage and reports each file's errors.
+ */
+bool todo_storage_can_syncfs(void)
+{
+	return todo_dir_syncfs;
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_storage_can_syncfs);
 
 /**
  * todo_storage_exit() - Release the database directory.
@@ -538,6 +579,174 @@ static int todo_storage_owner(u32 owner, enum todo_storage_need need,
 	return 0;
 }
 
+/*
+ * Make db_dir's whole filesystem durable, as syncfs(2) does: one journal
+ * commit and one cache flush for every file of a batch, instead of one
+ * each.  s_umount (read) keeps the filesystem from being remounted
+ * meanwhile, as it does for the system call; a writeback error recorded
+ * on the filesystem since the sync began fails the batch, as it fails
+ * the system call.
+ */
+static int todo_storage_syncfs(void)
+{
+	struct super_block *sb = todo_dir.mnt->mnt_sb;
+	errseq_t since = errseq_sample(&sb->s_wb_err);
+	int err;
+
+	down_read(&sb->s_umount);
+	err = sync_filesystem(sb);
+	up_read(&sb->s_umount);
+	return err ?: errseq_check(&sb->s_wb_err, since);
+}
+
+/* Undo what todo_storage_put_begin() did for @p, after an error. */
+static void todo_storage_put_end(struct todo_storage_put *p, bool unlink)
+{
+	char tmp[TODO_TMP_NAME_MAX];
+
+	if (p->file) {
+		filp_close(p->file, NULL);
+		p->file = NULL;
+	}
+	if (unlink) {
+		snprintf(tmp, sizeof(tmp), ".%.*s.tmp", (int)p->key->len,
+			 p->key->name);
+		todo_storage_unlink(&p->dir, tmp);
+	}
+	dput(p->dir.dentry);
+	p->dir.dentry = NULL;
+}
+
+/* Write @p's content to its temporary file, left open, not yet durable. */
+static int todo_storage_put_begin(struct todo_storage_put *p)
+{
+	char tmp[TODO_TMP_NAME_MAX];
+	struct file *f;
+	int err;
+
+	/* Never write what todo_storage_read() would refuse to read back. */
+	if (p->len > TODO_CODEC_MAX_SIZE)
+		return -EFBIG;
+	err = todo_storage_owner(p->key->owner, TODO_OWNER_DURABLE, &p->dir);
+	if (err)
+		return err;
+	snprintf(tmp, sizeof(tmp), ".%.*s.tmp", (int)p->key->len,
+		 p->key->name);
+	/*
+	 * A fresh file each time: a temporary file left by a crash (or
+	 * anything planted under its name) is removed, never written through.
+	 */
+	err = todo_storage_unlink(&p->dir, tmp);
+	if (err && err != -ENOENT)
+		goto out;
+	f = file_open_root(&p->dir, tmp,
+			   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			   O_LARGEFILE, 0600);
+	err = PTR_ERR(f);
+	if (IS_ERR(f))
+		goto out;
+	p->file = f;
+	err = todo_storage_write_all(f, p->buf, p->len);
+	if (!err)
+		return 0;
+out:
+	todo_storage_put_end(p, p->file);	/* remove only what it made */
+	return err;
+}
+
+/* Rename @p's durable temporary file over the list's file. */
+static int todo_storage_put_rename(struct todo_storage_put *p)
+{
+	char name[TODO_LEAF_NAME_MAX], tmp[TODO_TMP_NAME_MAX];
+	int err;
+
+	err = filp_close(p->file, NULL);
+	p->file = NULL;
+	if (err)
+		return err;
+	todo_storage_leaf_name(p->key, name);
+	snprintf(tmp, sizeof(tmp), ".%.*s.tmp", (int)p->key->len,
+		 p->key->name);
+	return todo_storage_rename(&p->dir, tmp, &p->dir, name, false);
+}
+
+/**
+ * todo_storage_write_batch() - Replace lists' files atomically and durably.
+ * @puts: the files, each with its key (distinct), content and length;
+ *	each put's @err is set.
+ * @n: how many.
+ * @syncfs: make the batch's temporary files durable with one sync of
+ *	db_dir's filesystem rather than an fsync each, where
+ *	todo_storage_can_syncfs() allows it.
+ *
+ * Each file is replaced as todo_storage_write() replaces one, but the
+ * batch shares the costs of durability: every temporary file is written
+ * and its writeback started first, so that their blocks are allocated
+ * in one journal transaction; then each is made durable (an fsync each,
+ * of which the first commits that transaction and the others mostly
+ * flush the device's cache; or one sync of the filesystem) and renamed;
+ * last each owner's directory is fsync'd once for all its files.  A put
+ * that fails leaves its old file, if any, untouched; the others go on.
+ *
+ * Context: a database worker; sleeps.
+ */
+void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
+			      bool syncfs)
+{
+	unsigned int i, j, ok = 0;
+	int err;
+
+	might_sleep();
+	for (i = 0; i < n; i++) {
+		puts[i].file = NULL;
+		puts[i].dir.dentry = NULL;
+		puts[i].err = todo_storage_put_begin(&puts[i]);
+		ok += !puts[i].err;
+	}
+
+	/* The temporary files' content on stable storage. */
+	syncfs = syncfs && ok > 1 && todo_dir_syncfs;
+	for (i = 0; !syncfs && ok > 1 && i < n; i++)
+		if (!puts[i].err)	/* errors come from the fsync */
+			filemap_fdatawrite(puts[i].file->f_mapping);
+	err = syncfs ? todo_storage_syncfs() : 0;
+	for (i = 0; i < n; i++) {
+		if (puts[i].err)
+			continue;
+		if (err)
+			puts[i].err = err;
+		else if (syncfs)	/* this file's writeback error */
+			puts[i].err = file_check_and_advance_wb_err(puts[i].file);
+		else
+			puts[i].err = vfs_fsync(puts[i].file, 0);
+		if (!puts[i].err)
+			puts[i].err = todo_storage_put_rename(&puts[i]);
+		if (puts[i].err)
+			todo_storage_put_end(&puts[i], true);
+	}
+
+	/* Each owner's directory once, then its renames are durable. */
+	for (i = 0; i < n; i++) {
+		if (puts[i].err)
+			continue;
+		for (j = 0; j < i; j++)
+			if (!puts[j].err && puts[j].dir.dentry &&
+			    puts[j].dir.dentry == puts[i].dir.dentry)
+				break;
+		if (j < i)	/* synced with put j */
+			continue;
+		err = todo_storage_sync(&puts[i].dir);
+		for (j = i; err && j < n; j++)
+			if (!puts[j].err &&
+			    puts[j].dir.dentry == puts[i].dir.dentry)
+				puts[j].err = err;
+	}
+	for (i = 0; i < n; i++)
+		if (puts[i].dir.dentry)
+			todo_storage_put_end(&puts[i], false);
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_storage_write_batch);
+
 /**
  * todo_storage_write() - Replace a list's file atomically and durably.
  * @key: the list.
@@ -556,48 +765,10 @@ static int todo_storage_owner(u32 owner, enum todo_storage_need need,
 int todo_storage_write(const struct todo_key *key, const void *buf,
 		       size_t len)
 {
-	char name[TODO_LEAF_NAME_MAX], tmp[TODO_TMP_NAME_MAX];
-	struct path dir;
-	struct file *f;
-	int err, err2;
+	struct todo_storage_put p = { .key = key, .buf = buf, .len = len };
 
-	/* Never write what todo_storage_read() would refuse to read back. */
-	if (len > TODO_CODEC_MAX_SIZE)
-		return -EFBIG;
-	todo_storage_leaf_name(key, name);
-	snprintf(tmp, sizeof(tmp), ".%.*s.tmp", (int)key->len, key->name);
-	err = todo_storage_owner(key->owner, TODO_OWNER_DURABLE, &dir);
-	if (err)
-		return err;
-
-	/*
-	 * A fresh file each time: a temporary file left by a crash (or
-	 * anything planted under its name) is removed, never written through.
-	 */
-	err = todo_storage_unlink(&dir, tmp);
-	if (err && err != -ENOENT)
-		goto out;
-	f = file_open_root(&dir, tmp,
-			   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			   O_LARGEFILE, 0600);
-	err = PTR_ERR(f);
-	if (IS_ERR(f))
-		goto out;
-	err = todo_storage_write_all(f, buf, len);
-	if (!err)
-		err = vfs_fsync(f, 0);
-	err2 = filp_close(f, NULL);
-	if (!err)
-		err = err2;
-	if (!err)
-		err = todo_storage_rename(&dir, tmp, &dir, name, false);
-	if (err)
-		todo_storage_unlink(&dir, tmp);
-	else
-		err = todo_storage_sync(&dir);
-out:
-	dput(dir.dentry);
-	return err;
+	todo_storage_write_batch(&p, 1, false);
+	return p.err;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_storage_write);
 

@@ -10,7 +10,28 @@
 
 #include "name.h"
 
-struct path;
+#include <linux/path.h>
+
+struct file;
+
+/**
+ * struct todo_storage_put - One list's file to replace, in a batch.
+ * @key: the list.
+ * @buf: the file's new content.
+ * @len: its length.
+ * @err: set by todo_storage_write_batch(): 0 once the content is on
+ *	stable storage, else a negative errno as todo_storage_write()'s.
+ * @dir: private: the owner's directory.
+ * @file: private: the temporary file, until it is renamed.
+ */
+struct todo_storage_put {
+	const struct todo_key *key;
+	const void *buf;
+	size_t len;
+	int err;
+	struct path dir;
+	struct file *file;
+};
 
 /* Longest owner's directory name: "u4294967295" */
 #define TODO_OWNER_NAME_MAX	(1 + 10 + 1)
@@ -29,6 +50,9 @@ bool todo_storage_parse_list(const char *name, int len, u32 owner,
 bool todo_storage_parse_old(const char *name, int len, struct todo_key *key);
 int todo_storage_write(const struct todo_key *key, const void *buf,
 		       size_t len);
+bool todo_storage_can_syncfs(void);
+void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
+			      bool syncfs);
 int todo_storage_remove(const struct todo_key *key);
 int todo_storage_size(const struct todo_key *key, loff_t *size);
 int todo_storage_read(const struct todo_key *key, void **buf, size_t *len);

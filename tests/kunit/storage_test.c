@@ -333,6 +333,79 @@ static void todo_storage_owner_dir_refused(struct kunit *test)
 }
 
 /*
+ * A batch writes each file as a lone write would, whether made durable
+ * by an fsync each or one sync of the filesystem: two lists of one owner
+ * (whose directory is synced once), and three puts that fail on their
+ * own (too large, an owner's directory that is a file or a symlink)
+ * without failing the others, leaving no temporary file.
+ */
+static void batch(struct kunit *test, bool syncfs, u32 base)
+{
+	char owner[TODO_OWNER_NAME_MAX], file[TODO_OWNER_NAME_MAX];
+	char link[TODO_OWNER_NAME_MAX], path[64];
+	struct todo_storage_put puts[5] = {};
+	static const char *const names[] = { "a", "b", "big", "f", "l" };
+	const u32 owners[] = { base, base, base, base + 1, base + 2 };
+	unsigned int i;
+	size_t len;
+
+	snprintf(owner, sizeof(owner), "u%u", base);
+	snprintf(file, sizeof(file), "u%u", base + 1);
+	snprintf(link, sizeof(link), "u%u", base + 2);
+	for (i = 0; i < ARRAY_SIZE(puts); i++) {
+		puts[i].key = key(test, owners[i], names[i]);
+		puts[i].buf = encode(test, (struct todo_key *)puts[i].key,
+				     names[i], &len);
+		puts[i].len = len;
+	}
+	puts[2].len = TODO_CODEC_MAX_SIZE + 1;
+	/* The owner's directory exists, with "a" already. */
+	KUNIT_ASSERT_EQ(test, todo_storage_write(puts[0].key, puts[0].buf,
+						 puts[0].len), 0);
+	plant(test, file, "x", 1);
+	KUNIT_ASSERT_EQ(test, symlink_top(link, owner), 0);
+
+	todo_storage_write_batch(puts, ARRAY_SIZE(puts), syncfs);
+	KUNIT_EXPECT_EQ(test, puts[0].err, 0);
+	KUNIT_EXPECT_EQ(test, puts[1].err, 0);
+	KUNIT_EXPECT_EQ(test, puts[2].err, -EFBIG);
+	KUNIT_EXPECT_EQ(test, puts[3].err, -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, puts[4].err, -ELOOP);
+	KUNIT_EXPECT_STREQ(test, stored(test, (struct todo_key *)puts[0].key),
+			   "a");
+	KUNIT_EXPECT_STREQ(test, stored(test, (struct todo_key *)puts[1].key),
+			   "b");
+	KUNIT_EXPECT_STREQ(test, stored(test, (struct todo_key *)puts[2].key),
+			   "ENOENT");
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/.%s.tmp", owner, names[i]);
+		KUNIT_EXPECT_EQ(test, kind(path), 0);
+	}
+	snprintf(path, sizeof(path), "%s/l.list", owner);
+	KUNIT_EXPECT_EQ(test, kind(path), 0);
+
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_EQ(test, todo_storage_remove(puts[i].key), 0);
+	KUNIT_EXPECT_EQ(test, remove_top(link), 0);
+	KUNIT_EXPECT_EQ(test, remove_top(file), 0);
+	for (i = 0; i < ARRAY_SIZE(puts); i++)
+		kvfree(puts[i].buf);
+}
+
+static void todo_storage_batch_fsync(struct kunit *test)
+{
+	batch(test, false, OWNER + 10);
+}
+
+/* db_dir, in the test VM, is the root of its own ext4 mount. */
+static void todo_storage_batch_syncfs(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE_MSG(test, todo_storage_can_syncfs(),
+			      "db_dir is not its own ext4 mount here");
+	batch(test, true, OWNER + 20);
+}
+
+/*
  * The old layout's files move into owners' directories: a list whose
  * owner has no directory yet and one whose owner has; its temporary file
  * goes; a second run finds nothing to do.
@@ -415,6 +488,8 @@ static struct kunit_case todo_storage_test_cases[] = {
 	KUNIT_CASE(todo_storage_list_names),
 	KUNIT_CASE(todo_storage_owner_dir_made),
 	KUNIT_CASE(todo_storage_owner_dir_refused),
+	KUNIT_CASE(todo_storage_batch_fsync),
+	KUNIT_CASE(todo_storage_batch_syncfs),
 	KUNIT_CASE(todo_storage_migrates),
 	KUNIT_CASE(todo_storage_migration_leaves),
 	{}
