@@ -10,9 +10,12 @@
  * the exception: its server's thread reads the file itself (see
  * todo_db_load()).
  *
- * Stores are coalesced per list (struct todo_store): a list has one work
- * item, and a snapshot submitted while an older one is still pending
- * replaces it, so the queues never hold more than one item per list.
+ * Stores are coalesced per list (struct todo_store): a list is in its
+ * worker's queue at most once, and a snapshot submitted while an older one
+ * is still pending replaces it.  A worker takes up to TODO_DB_BATCH lists
+ * from its queue at a time and writes them as one batch, which shares the
+ * fsync of each owner's directory (and with db_syncfs, one sync of the
+ * filesystem for all the files): see todo_storage_write_batch().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,7 +28,9 @@
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rhashtable.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <linux/xarray.h>
 #include <linux/workqueue.h>
 
@@ -47,7 +52,45 @@ module_param(db_workers, uint, 0444);
 MODULE_PARM_DESC(db_workers,
 		 "Database workers: ordered workqueues, 1..64 (default 3)");
 
-static struct workqueue_struct **todo_db_wq;
+static bool db_syncfs = true;
+module_param(db_syncfs, bool, 0644);
+MODULE_PARM_DESC(db_syncfs,
+		 "Make a batch of stores durable with one sync of db_dir's filesystem instead of an fsync per file, where db_dir is the root of its own ext4, xfs or btrfs mount (default on)");
+
+/*
+ * Most lists a worker writes as one batch, and about the most bytes: a
+ * large list goes alone, so it neither holds many others' syncs behind
+ * it nor keeps many temporary files on a nearly full disk.
+ */
+#define TODO_DB_BATCH		32
+#define TODO_DB_BATCH_BYTES	SZ_1M
+
+/**
+ * struct todo_db_worker - One database worker.
+ * @wq: its ordered workqueue, which runs @work.
+ * @work: writes what is queued, a batch at a time.
+ * @lock: protects @queue; never held while sleeping.
+ * @queue: lists with a snapshot to write, by &todo_store.node, in the
+ *	order submitted.
+ * @batch: the lists taken from @queue; this and the fields below are
+ *	used by @work alone.
+ * @puts: the files of @batch being written.
+ * @put_of: the index in @puts of each list of @batch, or -1 if it has
+ *	nothing to write.
+ * @gens: the generation each list of @batch is writing.
+ */
+struct todo_db_worker {
+	struct workqueue_struct *wq;
+	struct work_struct work;
+	spinlock_t lock;	/* protects @queue */
+	struct list_head queue;
+	struct todo_store *batch[TODO_DB_BATCH];
+	struct todo_storage_put puts[TODO_DB_BATCH];
+	int put_of[TODO_DB_BATCH];
+	u64 gens[TODO_DB_BATCH];
+};
+
+static struct todo_db_worker *todo_db_workers;
 static bool todo_db_indexed;	/* todo_db_files is initialised */
 
 /**
@@ -63,9 +106,9 @@ unsigned int todo_db_worker_of(const struct todo_key *key)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_db_worker_of);
 
-static struct workqueue_struct *todo_db_wq_of(const struct todo_key *key)
+static struct todo_db_worker *todo_db_worker(const struct todo_key *key)
 {
-	return todo_db_wq[todo_db_worker_of(key)];
+	return &todo_db_workers[todo_db_worker_of(key)];
 }
 
 /**
@@ -389,18 +432,22 @@ EXPORT_SYMBOL_IF_KUNIT(todo_db_stored_after);
  * todo_store_init() - Initialise a list's store state.
  * @st: the state.
  * @key: the list's key; must outlive @st.
- * @done: the work function; it calls todo_store_write().
+ * @done: called on the list's worker after each store of it, with
+ *	&todo_store.busy telling whether a newer snapshot is pending; @st
+ *	is valid until it returns, and until todo_store_flush() returns.
  *
  * Context: any.
  */
 void todo_store_init(struct todo_store *st, const struct todo_key *key,
-		     void (*done)(struct work_struct *work))
+		     todo_store_done_fn done)
 {
-	INIT_WORK(&st->work, done);
+	INIT_LIST_HEAD(&st->node);
+	st->done = done;
 	st->key = key;
 	spin_lock_init(&st->lock);
 	st->buf = NULL;
 	st->busy = false;
+	st->queued = false;
 	st->gen = 0;
 	st->durable_gen = 0;
 	st->err = 0;
@@ -476,17 +523,27 @@ EXPORT_SYMBOL_IF_KUNIT(todo_store_error);
  */
 void todo_store_submit(struct todo_store *st, void *buf, size_t len, u64 gen)
 {
+	struct todo_db_worker *w = todo_db_worker(st->key);
+	bool queue;
 	void *old;
 
 	spin_lock(&st->lock);
 	old = st->buf;
 	st->buf = buf;
-	st->len = len;
+	WRITE_ONCE(st->len, len);	/* the worker peeks at it */
 	st->gen = gen;
 	st->busy = true;
+	/* Already queued or being written: the worker sees the new one. */
+	queue = !st->queued;
+	st->queued = true;
 	spin_unlock(&st->lock);
 	kvfree(old);
-	queue_work(todo_db_wq_of(st->key), &st->work);
+	if (!queue)
+		return;
+	spin_lock(&w->lock);
+	list_add_tail(&st->node, &w->queue);
+	spin_unlock(&w->lock);
+	queue_work(w->wq, &w->work);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_submit);
 
@@ -570,41 +627,38 @@ bool todo_store_cancel(struct todo_store *st, struct todo_msg *msg)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_cancel);
 
-/**
- * todo_store_write() - Write the pending snapshot; the work function's job.
- * @st: the list's store state.
- *
- * Context: the list's database worker; sleeps.
+/*
+ * Take @st's pending snapshot into @p for a batch.  Return: false if there
+ * is none (a discard took it), the store then being idle.
  */
-void todo_store_write(struct todo_store *st)
+static bool todo_store_take(struct todo_store *st, struct todo_storage_put *p,
+			    u64 *gen)
 {
-	void *buf;
-	size_t len;
-	u64 gen;
-	int err;
-
 	spin_lock(&st->lock);
-	buf = st->buf;
-	len = st->len;
-	gen = st->gen;
+	p->key = st->key;
+	p->buf = st->buf;
+	p->len = st->len;
+	*gen = st->gen;
 	st->buf = NULL;
-	if (!buf)
+	if (!p->buf)
 		st->busy = false;
 	spin_unlock(&st->lock);
-	if (!buf)
-		return;
-
-	if (todo_param(&todo_store_delay_ms))
-		msleep(todo_param(&todo_store_delay_ms));
+	if (!p->buf)
+		return false;
 	/*
 	 * A list that has a file is in the index: its entry is made before
 	 * the file, and a store that cannot make it fails like a write.
 	 */
-	err = todo_db_exists(st->key) ? 0 : todo_db_index_add(st->key, 0);
-	if (err >= 0)
-		err = todo_storage_write(st->key, buf, len);
-	kvfree(buf);
+	p->err = todo_db_exists(st->key) ? 0 : todo_db_index_add(st->key, 0);
+	if (p->err > 0)
+		p->err = 0;
+	return true;
+}
 
+/* Record the outcome @err of writing generation @gen of @st. */
+static void todo_store_written(struct todo_store *st, size_t len, u64 gen,
+			       int err)
+{
 	spin_lock(&st->lock);
 	st->writes++;
 	st->err = err;
@@ -612,7 +666,7 @@ void todo_store_write(struct todo_store *st)
 		st->errors++;
 	else if (gen > st->durable_gen)
 		st->durable_gen = gen;
-	/* A newer snapshot re-queued the work: still busy. */
+	/* A newer snapshot was submitted meanwhile: still busy. */
 	if (!st->buf)
 		st->busy = false;
 	spin_unlock(&st->lock);
@@ -627,7 +681,95 @@ void todo_store_write(struct todo_store *st)
 	}
 	todo_store_wake(st, gen, err);
 }
-EXPORT_SYMBOL_IF_KUNIT(todo_store_write);
+
+/*
+ * Hand @st back after a batch: queue it again if a newer snapshot came
+ * meanwhile, else let it go, after which it is not touched: a drain may
+ * free it as soon as it sees &todo_store.queued clear, under the lock.
+ * wake_up_var() only hashes the address, so it may come after that.
+ */
+static void todo_store_release(struct todo_db_worker *w, struct todo_store *st)
+{
+	bool again;
+
+	st->done(st);
+	spin_lock(&st->lock);
+	again = st->buf;
+	if (!again)
+		st->queued = false;
+	spin_unlock(&st->lock);
+	if (!again) {
+		/* Pairs with the barrier in wait_var_event()'s wait. */
+		smp_mb();
+		wake_up_var(&st->queued);
+		return;
+	}
+	spin_lock(&w->lock);
+	list_add_tail(&st->node, &w->queue);
+	spin_unlock(&w->lock);
+}
+
+/*
+ * A worker's work: write the queued lists, up to TODO_DB_BATCH at a time
+ * in one todo_storage_write_batch(), until the queue is empty.  Each
+ * list's outcome is recorded and its SYNC waiters answered as soon as the
+ * batch is durable.
+ */
+static void todo_db_work(struct work_struct *work)
+{
+	struct todo_db_worker *w = container_of(work, struct todo_db_worker,
+						work);
+	struct todo_store *st;
+	unsigned int i, n, k;
+	size_t bytes;
+	int j;
+
+	for (;;) {
+		n = 0;
+		bytes = 0;
+		spin_lock(&w->lock);
+		while (n < TODO_DB_BATCH && bytes < TODO_DB_BATCH_BYTES &&
+		       (st = list_first_entry_or_null(&w->queue,
+						      struct todo_store,
+						      node))) {
+			list_del_init(&st->node);
+			w->batch[n++] = st;
+			bytes += READ_ONCE(st->len);	/* a hint: unlocked */
+		}
+		spin_unlock(&w->lock);
+		if (!n)
+			return;
+		if (todo_param(&todo_store_delay_ms))
+			msleep(todo_param(&todo_store_delay_ms));
+
+		/* Each list's snapshot; some have none, or no index entry. */
+		for (i = 0, k = 0; i < n; i++) {
+			st = w->batch[i];
+			w->put_of[i] = -1;
+			if (!todo_store_take(st, &w->puts[k], &w->gens[i]))
+				continue;
+			if (w->puts[k].err) {
+				kvfree(w->puts[k].buf);
+				todo_store_written(st, w->puts[k].len,
+						   w->gens[i], w->puts[k].err);
+				continue;
+			}
+			w->put_of[i] = k++;
+		}
+		todo_storage_write_batch(w->puts, k, READ_ONCE(db_syncfs));
+		for (i = 0; i < n; i++) {
+			st = w->batch[i];
+			j = w->put_of[i];
+			if (j >= 0) {
+				kvfree(w->puts[j].buf);
+				todo_store_written(st, w->puts[j].len,
+						   w->gens[i], w->puts[j].err);
+			}
+			todo_store_release(w, st);
+		}
+		cond_resched();
+	}
+}
 
 /**
  * todo_store_discard() - Drop the pending snapshot; wait for the write.
@@ -652,6 +794,33 @@ void todo_store_discard(struct todo_store *st, int err)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_discard);
 
+static bool todo_store_idle(struct todo_store *st)
+{
+	bool idle;
+
+	spin_lock(&st->lock);
+	idle = !st->queued;
+	spin_unlock(&st->lock);
+	return idle;
+}
+
+/**
+ * todo_store_drain() - Wait until the list's worker is done with it.
+ * @st: the list's store state.
+ *
+ * Returns once no snapshot of the list is queued or being written, and
+ * its last &todo_store.done call has returned; from then on the worker
+ * does not touch @st unless a snapshot is submitted again.
+ *
+ * Context: process context; sleeps.
+ */
+void todo_store_drain(struct todo_store *st)
+{
+	might_sleep();
+	wait_var_event(&st->queued, todo_store_idle(st));
+}
+EXPORT_SYMBOL_IF_KUNIT(todo_store_drain);
+
 /**
  * todo_store_flush() - Wait for the list's stores; fail remaining waiters.
  * @st: the list's store state.
@@ -661,7 +830,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_store_discard);
  */
 void todo_store_flush(struct todo_store *st, int err)
 {
-	flush_work(&st->work);
+	todo_store_drain(st);
 	todo_store_wake(st, U64_MAX, err);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_flush);
@@ -729,6 +898,9 @@ int todo_db_init(void)
 	err = todo_storage_init(db_dir);
 	if (err)
 		return err;
+	if (db_syncfs && !todo_storage_can_syncfs())
+		pr_info("db_dir %s is not the root of its own ext4, xfs or btrfs mount: each store is fsync'd (db_syncfs does not apply)\n",
+			db_dir);
 	err = rhashtable_init(&todo_db_files, &todo_db_file_params);
 	if (err) {
 		todo_storage_exit();
@@ -750,13 +922,23 @@ int todo_db_init(void)
 		todo_db_exit();
 		return err;
 	}
-	todo_db_wq = kcalloc(db_workers, sizeof(*todo_db_wq), GFP_KERNEL);
-	if (!todo_db_wq)
+	todo_db_workers = kvcalloc(db_workers, sizeof(*todo_db_workers),
+				   GFP_KERNEL);
+	if (!todo_db_workers)
 		goto nomem;
 	for (i = 0; i < db_workers; i++) {
-		todo_db_wq[i] = alloc_ordered_workqueue("todo_db%u",
-							WQ_MEM_RECLAIM, i);
-		if (!todo_db_wq[i])
+		struct todo_db_worker *w = &todo_db_workers[i];
+
+		spin_lock_init(&w->lock);
+		INIT_LIST_HEAD(&w->queue);
+		INIT_WORK(&w->work, todo_db_work);
+	}
+	for (i = 0; i < db_workers; i++) {
+		struct todo_db_worker *w = &todo_db_workers[i];
+
+		w->wq = alloc_ordered_workqueue("todo_db%u", WQ_MEM_RECLAIM,
+						i);
+		if (!w->wq)
 			goto nomem;
 	}
 	return 0;
@@ -781,11 +963,13 @@ void todo_db_exit(void)
 	unsigned long owner;
 	unsigned int i;
 
-	for (i = 0; todo_db_wq && i < db_workers; i++)
-		if (todo_db_wq[i])
-			destroy_workqueue(todo_db_wq[i]);
-	kfree(todo_db_wq);
-	todo_db_wq = NULL;
+	for (i = 0; todo_db_workers && i < db_workers; i++) {
+		if (todo_db_workers[i].wq)
+			destroy_workqueue(todo_db_workers[i].wq);
+		WARN_ON_ONCE(!list_empty(&todo_db_workers[i].queue));
+	}
+	kvfree(todo_db_workers);
+	todo_db_workers = NULL;
 	if (todo_db_indexed)
 		rhashtable_free_and_destroy(&todo_db_files, todo_db_free_file,
 					    NULL);

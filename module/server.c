@@ -200,10 +200,10 @@ static void todo_server_maybe_persist(struct todo_server *s)
 /* Store the last changes and wait until they are on disk. */
 static void todo_server_final_store(struct todo_server *s)
 {
-	flush_work(&s->store.work);
+	todo_store_drain(&s->store);
 	if (!s->broken && s->gen != todo_store_durable_gen(&s->store))
 		todo_server_persist(s);
-	flush_work(&s->store.work);
+	todo_store_drain(&s->store);
 }
 
 /*
@@ -343,16 +343,14 @@ retired:
 }
 
 /*
- * The store work: write the pending snapshot, then, if the list changed
- * meanwhile, wake the server to take a new one.
+ * After each store of the list, on its worker: if the list changed
+ * meanwhile, wake the server to take a new snapshot.
  */
-static void todo_server_store_fn(struct work_struct *work)
+static void todo_server_store_fn(struct todo_store *st)
 {
-	struct todo_server *s = container_of(work, struct todo_server,
-					     store.work);
+	struct todo_server *s = container_of(st, struct todo_server, store);
 	struct todo_msg *msg;
 
-	todo_store_write(&s->store);
 	if (READ_ONCE(s->gen) == READ_ONCE(s->submitted_gen))
 		return;
 	msg = todo_msg_alloc(TODO_OP_PERSIST, NULL, 0);

@@ -169,19 +169,45 @@ static void todo_db_missing_key(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
 }
 
-static void todo_db_store_fn(struct work_struct *work)
+/* How many times the worker handed a test's store back. */
+static atomic_t todo_db_store_dones = ATOMIC_INIT(0);
+
+static void todo_db_store_fn(struct todo_store *st)
 {
-	todo_store_write(container_of(work, struct todo_store, work));
+	atomic_inc(&todo_db_store_dones);
 }
 
-/* A store state on the heap (work items must not live on the stack). */
+/* Let the worker be done with a test's store before it is freed. */
+static void todo_db_store_cleanup(void *st)
+{
+	todo_store_discard(st, -ESHUTDOWN);
+}
+
+/*
+ * A store state on the heap, drained when the test ends, however it ends:
+ * a test that fails leaves none queued on a worker.
+ */
 static struct todo_store *new_store(struct kunit *test, struct todo_key *k)
 {
 	struct todo_store *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	todo_store_init(st, k, todo_db_store_fn);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							todo_db_store_cleanup,
+							st), 0);
 	return st;
+}
+
+/* Whether the worker has taken @st's snapshot and is writing it. */
+static bool taken(struct todo_store *st)
+{
+	bool ret;
+
+	spin_lock(&st->lock);
+	ret = st->queued && st->busy && !st->buf;
+	spin_unlock(&st->lock);
+	return ret;
 }
 
 static void store(struct kunit *test, struct todo_store *st,
@@ -276,6 +302,59 @@ static void todo_db_order_and_coalescing(struct kunit *test)
 	KUNIT_EXPECT_GE(test, st->writes, 1);
 	KUNIT_EXPECT_EQ(test, todo_list_size(&list), 20);
 	KUNIT_EXPECT_STREQ(test, load(test, k), dump(test, &list));
+	todo_list_destroy(&list);
+}
+
+/*
+ * A snapshot submitted while the worker writes the last one is written
+ * next, by the same store going round the queue again; a discard while
+ * it is written leaves nothing to write after it.
+ */
+static void todo_db_requeue_and_discard(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER, "requeue");
+	struct todo_store *st = new_store(test, k);
+	struct todo_list list;
+	unsigned int i;
+	int dones;
+	u32 id;
+
+	todo_store_delay_ms.val = 300;
+	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
+	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "one", 3, &id,
+					    NULL), 0);
+	store(test, st, k, &list, 1);
+	for (i = 0; i < 1000 && !taken(st); i++)
+		usleep_range(500, 1000);
+	KUNIT_ASSERT_TRUE(test, taken(st));
+	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181220, "two", 3, &id,
+					    NULL), 0);
+	store(test, st, k, &list, 2);
+	todo_store_flush(st, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, st->writes, 2);
+	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 2);
+	KUNIT_EXPECT_FALSE(test, st->queued);
+	KUNIT_EXPECT_FALSE(test, todo_store_busy(st));
+	KUNIT_EXPECT_STREQ(test, load(test, k), dump(test, &list));
+
+	/* Generation 3 is being written when 4 comes and is discarded. */
+	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181221, "three", 5, &id,
+					    NULL), 0);
+	store(test, st, k, &list, 3);
+	for (i = 0; i < 1000 && !taken(st); i++)
+		usleep_range(500, 1000);
+	KUNIT_ASSERT_TRUE(test, taken(st));
+	dones = atomic_read(&todo_db_store_dones);
+	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181222, "four", 4, &id,
+					    NULL), 0);
+	store(test, st, k, &list, 4);
+	todo_store_discard(st, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, st->writes, 3);
+	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 3);
+	KUNIT_EXPECT_FALSE(test, st->queued);
+	KUNIT_EXPECT_FALSE(test, todo_store_busy(st));
+	/* Handed back once, for generation 3; 4 was never queued again. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&todo_db_store_dones) - dones, 1);
 	todo_list_destroy(&list);
 }
 
@@ -683,6 +762,7 @@ static struct kunit_case todo_db_test_cases[] = {
 	KUNIT_CASE(todo_db_store_then_load),
 	KUNIT_CASE(todo_db_pool_affinity),
 	KUNIT_CASE(todo_db_order_and_coalescing),
+	KUNIT_CASE(todo_db_requeue_and_discard),
 	KUNIT_CASE(todo_db_two_phase_start),
 	KUNIT_CASE(todo_db_burst_coalesced),
 	KUNIT_CASE(todo_db_idle_expiry),
