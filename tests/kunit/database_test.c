@@ -220,6 +220,26 @@ static void store(struct kunit *test, struct todo_store *st,
 	todo_store_submit(st, buf, len, gen);
 }
 
+/*
+ * Add an entry to @list and submit its snapshot as generation @gen; with
+ * @wait, return once the worker has taken it and is writing it.
+ */
+static void add_store(struct kunit *test, struct todo_store *st,
+		      struct todo_key *k, struct todo_list *list, u64 gen,
+		      bool wait)
+{
+	unsigned int i;
+	u32 id;
+
+	KUNIT_ASSERT_EQ(test, todo_list_add(list, 20181218 + gen, "entry", 5,
+					    &id, NULL), 0);
+	store(test, st, k, list, gen);
+	for (i = 0; wait && i < 1000 && !taken(st); i++)
+		usleep_range(500, 1000);
+	if (wait)
+		KUNIT_ASSERT_TRUE(test, taken(st));
+}
+
 /* Write a list holding one entry, 1/20181219/stored, as @k's file. */
 static void store_one(struct kunit *test, struct todo_key *k)
 {
@@ -315,21 +335,12 @@ static void todo_db_requeue_and_discard(struct kunit *test)
 	struct todo_key *k = key(test, OWNER, "requeue");
 	struct todo_store *st = new_store(test, k);
 	struct todo_list list;
-	unsigned int i;
 	int dones;
-	u32 id;
 
 	todo_store_delay_ms.val = 300;
 	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
-	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "one", 3, &id,
-					    NULL), 0);
-	store(test, st, k, &list, 1);
-	for (i = 0; i < 1000 && !taken(st); i++)
-		usleep_range(500, 1000);
-	KUNIT_ASSERT_TRUE(test, taken(st));
-	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181220, "two", 3, &id,
-					    NULL), 0);
-	store(test, st, k, &list, 2);
+	add_store(test, st, k, &list, 1, true);
+	add_store(test, st, k, &list, 2, false);
 	todo_store_flush(st, -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, st->writes, 2);
 	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 2);
@@ -338,16 +349,9 @@ static void todo_db_requeue_and_discard(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, load(test, k), dump(test, &list));
 
 	/* Generation 3 is being written when 4 comes and is discarded. */
-	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181221, "three", 5, &id,
-					    NULL), 0);
-	store(test, st, k, &list, 3);
-	for (i = 0; i < 1000 && !taken(st); i++)
-		usleep_range(500, 1000);
-	KUNIT_ASSERT_TRUE(test, taken(st));
+	add_store(test, st, k, &list, 3, true);
 	dones = atomic_read(&todo_db_store_dones);
-	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181222, "four", 4, &id,
-					    NULL), 0);
-	store(test, st, k, &list, 4);
+	add_store(test, st, k, &list, 4, false);
 	todo_store_discard(st, -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, st->writes, 3);
 	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 3);
