@@ -55,7 +55,7 @@ MODULE_PARM_DESC(db_workers,
 static bool db_syncfs = true;
 module_param(db_syncfs, bool, 0644);
 MODULE_PARM_DESC(db_syncfs,
-		 "Make a batch of stores durable with one sync of db_dir's filesystem instead of an fsync per file, where db_dir is the root of its own ext4, xfs or btrfs mount (default on)");
+		 "Make a batch of stores durable with one sync of db_dir's filesystem instead of an fsync per file, where db_dir is the root of its own ext4 or xfs filesystem (default on)");
 
 /*
  * Most lists a worker writes as one batch, and about the most bytes: a
@@ -629,7 +629,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_store_cancel);
 
 /*
  * Take @st's pending snapshot into @p for a batch.  Return: false if there
- * is none (a discard took it), the store then being idle.
+ * is none (a discard took it); the store stays queued until released.
  */
 static bool todo_store_take(struct todo_store *st, struct todo_storage_put *p,
 			    u64 *gen)
@@ -728,19 +728,20 @@ static void todo_db_work(struct work_struct *work)
 		n = 0;
 		bytes = 0;
 		spin_lock(&w->lock);
-		while (n < TODO_DB_BATCH && bytes < TODO_DB_BATCH_BYTES &&
+		while (n < TODO_DB_BATCH &&
 		       (st = list_first_entry_or_null(&w->queue,
 						      struct todo_store,
 						      node))) {
+			/* A hint, unlocked: a large list goes alone. */
+			bytes += READ_ONCE(st->len);
+			if (n && bytes > TODO_DB_BATCH_BYTES)
+				break;
 			list_del_init(&st->node);
 			w->batch[n++] = st;
-			bytes += READ_ONCE(st->len);	/* a hint: unlocked */
 		}
 		spin_unlock(&w->lock);
 		if (!n)
 			return;
-		if (todo_param(&todo_store_delay_ms))
-			msleep(todo_param(&todo_store_delay_ms));
 
 		/* Each list's snapshot; some have none, or no index entry. */
 		for (i = 0, k = 0; i < n; i++) {
@@ -756,6 +757,9 @@ static void todo_db_work(struct work_struct *work)
 			}
 			w->put_of[i] = k++;
 		}
+		/* Testing aid: a slow disk, with the snapshots taken. */
+		if (k && todo_param(&todo_store_delay_ms))
+			msleep(todo_param(&todo_store_delay_ms));
 		todo_storage_write_batch(w->puts, k, READ_ONCE(db_syncfs));
 		for (i = 0; i < n; i++) {
 			st = w->batch[i];
@@ -899,7 +903,7 @@ int todo_db_init(void)
 	if (err)
 		return err;
 	if (db_syncfs && !todo_storage_can_syncfs())
-		pr_info("db_dir %s is not the root of its own ext4, xfs or btrfs mount: each store is fsync'd (db_syncfs does not apply)\n",
+		pr_info("db_dir %s is not the root of its own ext4 or xfs filesystem: each store is fsync'd (db_syncfs does not apply)\n",
 			db_dir);
 	err = rhashtable_init(&todo_db_files, &todo_db_file_params);
 	if (err) {

@@ -111,4 +111,4 @@ EXPORT_SYMBOL_IF_KUNIT(todo_store_delay_ms);
 module_param_cb(store_delay_ms, &todo_uint_param_ops, &todo_store_delay_ms,
 		0644);
 MODULE_PARM_DESC(store_delay_ms,
-		 "Testing aid: delay every list store by this many ms (0..60000, default 0)");
+		 "Testing aid: delay each batch of list stores by this many ms (0..60000, default 0)");

@@ -14,7 +14,8 @@
  * file, which starts with '.'.
  *
  * A file is replaced atomically: the new content is written to
- * "u<owner>/.<name>.tmp" and fsync'd, renamed over the old file, and the
+ * "u<owner>/.<name>.tmp" and made durable (fsync'd, or by one sync of the
+ * filesystem for a batch of files), renamed over the old file, and the
  * owner's directory is fsync'd, so after a crash the file holds the old or
  * the new content, never a mix, and a completed store survives.  An
  * owner's directory is made (0700) by the owner's first store, and db_dir
@@ -242,20 +243,21 @@ static int todo_storage_mkdir(const char *dir)
 
 /*
  * Whether one sync of @dir's filesystem may stand for an fsync of each
- * file in it.  Only where @dir is the root of its mount (so the sync
- * writes nothing but the database, and no user can make it slow by
- * dirtying other files), of a block-device filesystem (no stacking, as
+ * file in it.  Only where @dir is the root of its filesystem, mounted
+ * there (not a bind mount of a subdirectory: the sync writes back only
+ * what is dirty on that filesystem, so another directory's files could
+ * make it slow), of a block-device filesystem (no stacking, as
  * overlayfs, whose files' errors the sync does not report) known to
  * commit and flush on sync and to record each file's writeback errors.
  */
 static bool todo_storage_syncfs_safe(const struct path *dir)
 {
-	static const char *const safe[] = { "ext4", "xfs", "btrfs" };
+	static const char *const safe[] = { "ext4", "xfs" };
 	struct super_block *sb = dir->mnt->mnt_sb;
 	unsigned int i;
 
-	if (dir->dentry != dir->mnt->mnt_root || !sb->s_bdev ||
-	    sb->s_stack_depth || !sb->s_op->sync_fs)
+	if (dir->dentry != dir->mnt->mnt_root || dir->dentry != sb->s_root ||
+	    !sb->s_bdev || sb->s_stack_depth || !sb->s_op->sync_fs)
 		return false;
 	for (i = 0; i < ARRAY_SIZE(safe); i++)
 		if (!strcmp(sb->s_type->name, safe[i]))
@@ -583,20 +585,20 @@ static int todo_storage_owner(u32 owner, enum todo_storage_need need,
  * Make db_dir's whole filesystem durable, as syncfs(2) does: one journal
  * commit and one cache flush for every file of a batch, instead of one
  * each.  s_umount (read) keeps the filesystem from being remounted
- * meanwhile, as it does for the system call; a writeback error recorded
- * on the filesystem since the sync began fails the batch, as it fails
- * the system call.
+ * meanwhile, as it does for the system call.  Each file's writeback error
+ * is its own (file_check_and_advance_wb_err() after the sync): an error
+ * elsewhere on the filesystem, which the system call would report, is
+ * not the database's, and must not fail every later batch.
  */
 static int todo_storage_syncfs(void)
 {
 	struct super_block *sb = todo_dir.mnt->mnt_sb;
-	errseq_t since = errseq_sample(&sb->s_wb_err);
 	int err;
 
 	down_read(&sb->s_umount);
 	err = sync_filesystem(sb);
 	up_read(&sb->s_umount);
-	return err ?: errseq_check(&sb->s_wb_err, since);
+	return err;
 }
 
 /* Undo what todo_storage_put_begin() did for @p, after an error. */
@@ -681,12 +683,14 @@ static int todo_storage_put_rename(struct todo_storage_put *p)
  *
  * Each file is replaced as todo_storage_write() replaces one, but the
  * batch shares the costs of durability: every temporary file is written
- * and its writeback started first, so that their blocks are allocated
- * in one journal transaction; then each is made durable (an fsync each,
- * of which the first commits that transaction and the others mostly
- * flush the device's cache; or one sync of the filesystem) and renamed;
- * last each owner's directory is fsync'd once for all its files.  A put
- * that fails leaves its old file, if any, untouched; the others go on.
+ * and, where there are several, its writeback started first, so that
+ * their blocks are allocated in one journal transaction; then each is
+ * made durable (an fsync each, of which the first commits that
+ * transaction and the others mostly flush the device's cache; or one
+ * sync of the filesystem) and renamed; last each owner's directory is
+ * fsync'd once for all its files.  A put that fails before its rename
+ * leaves its old file, if any, untouched; one whose directory's fsync
+ * fails has been renamed, but is not known durable.  The others go on.
  *
  * Context: a database worker; sleeps.
  */
@@ -704,11 +708,19 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 		ok += !puts[i].err;
 	}
 
-	/* The temporary files' content on stable storage. */
+	/*
+	 * The temporary files' content on stable storage.  Writeback's own
+	 * error counts: a filesystem may return one it does not record for
+	 * the fsync or the sync to find (ext4 giving up on an allocation).
+	 */
 	syncfs = syncfs && ok > 1 && todo_dir_syncfs;
-	for (i = 0; !syncfs && ok > 1 && i < n; i++)
-		if (!puts[i].err)	/* errors come from the fsync */
-			filemap_fdatawrite(puts[i].file->f_mapping);
+	for (i = 0; ok > 1 && i < n; i++) {
+		if (puts[i].err)
+			continue;
+		puts[i].err = filemap_fdatawrite(puts[i].file->f_mapping);
+		if (puts[i].err)
+			todo_storage_put_end(&puts[i], true);
+	}
 	err = syncfs ? todo_storage_syncfs() : 0;
 	for (i = 0; i < n; i++) {
 		if (puts[i].err)

@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/errseq.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mount.h>
@@ -406,6 +407,25 @@ static void todo_storage_batch_syncfs(struct kunit *test)
 }
 
 /*
+ * A writeback error elsewhere on the filesystem, never reported to
+ * anyone (as a failed write of another program's file leaves it), fails
+ * no list of a batch made durable by one sync, now or later.
+ */
+static void todo_storage_batch_syncfs_foreign_error(struct kunit *test)
+{
+	struct super_block *sb = todo_storage_dir()->mnt->mnt_sb;
+	errseq_t seen = 0;
+
+	KUNIT_ASSERT_TRUE(test, todo_storage_can_syncfs());
+	errseq_set(&sb->s_wb_err, -EIO);
+	batch(test, true, OWNER + 30);
+	batch(test, true, OWNER + 40);
+	/* Consumed, as syncfs(2) would, so that it stays this test's. */
+	KUNIT_EXPECT_EQ(test, errseq_check_and_advance(&sb->s_wb_err, &seen),
+			-EIO);
+}
+
+/*
  * The old layout's files move into owners' directories: a list whose
  * owner has no directory yet and one whose owner has; its temporary file
  * goes; a second run finds nothing to do.
@@ -490,6 +510,7 @@ static struct kunit_case todo_storage_test_cases[] = {
 	KUNIT_CASE(todo_storage_owner_dir_refused),
 	KUNIT_CASE(todo_storage_batch_fsync),
 	KUNIT_CASE(todo_storage_batch_syncfs),
+	KUNIT_CASE(todo_storage_batch_syncfs_foreign_error),
 	KUNIT_CASE(todo_storage_migrates),
 	KUNIT_CASE(todo_storage_migration_leaves),
 	{}
