@@ -25,12 +25,19 @@ endif
 
 all: modules userspace
 
+# Commands with side effects stay off the lines that hold $(MAKE), which
+# "make -n" runs: the test kernel's path goes through .kdir.
 modules:
-ifdef KDIR
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
-else
+ifeq ($(origin KDIR),undefined)
 	tests/install-deps
-	$(MAKE) -C "$$(tests/vm/build-kernel)" M=$(CURDIR) W=1 modules
+	tests/vm/build-kernel > .kdir
+	$(MAKE) modules KDIR="$$(cat .kdir 2>/dev/null)"
+else
+	$(if $(strip $(KDIR)),,$(error KDIR is empty: give KDIR=<a kernel build \
+		tree>, or leave KDIR unset to use the test kernel (under \
+		make -n, tests/vm/build-kernel does not run, so its path is \
+		unknown)))
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 endif
 
 userspace:
@@ -44,7 +51,8 @@ checkpatch: deps
 
 # The VM runs the test kernel, so these build against it whatever KDIR is.
 vm-build: deps
-	$(MAKE) modules KDIR="$$(tests/vm/build-kernel)"
+	tests/vm/build-kernel > .kdir
+	$(MAKE) modules KDIR="$$(cat .kdir 2>/dev/null)"
 	$(MAKE) userspace
 
 run: vm-build
@@ -64,7 +72,7 @@ deps:
 	tests/install-deps
 
 clean:
-	rm -rf *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order \
+	rm -rf *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order .kdir \
 		.tmp_versions module/*.o module/.*.cmd tests/kunit/*.o \
 		tests/kunit/.*.cmd
 	$(if $(wildcard userspace/Makefile),$(MAKE) -C userspace clean)
