@@ -13,6 +13,15 @@
 #   make loadtest   the book's load test: a million lists, max_servers 1024,
 #                   on the stock 6.1 kernel
 #   make deps       install the Debian packages all of this needs
+#   make install    todoctl, its man page, bash completion and todo.service
+#                   (see userspace/Makefile), and the uapi header
+#                   <linux/todo.h>, under $(DESTDIR)$(PREFIX); PREFIX
+#                   defaults to /usr/local.  CFLAGS, CPPFLAGS and LDFLAGS
+#                   from the environment are honoured.
+#   make modules_install
+#                   install todo.ko for the kernel of KDIR (by default the
+#                   running one: linux-headers-$$(uname -r) must be there)
+#                   under $(DESTDIR)/lib/modules (see also dkms.conf)
 #
 # KDIR defaults to the running kernel's build tree when there is one, else to
 # the project's debug test kernel (built and cached on first use).  "run",
@@ -42,6 +51,26 @@ endif
 
 userspace:
 	$(if $(wildcard userspace/Makefile),$(MAKE) -C userspace)
+
+PREFIX ?= /usr/local
+INCLUDEDIR ?= $(PREFIX)/include
+
+install: userspace
+	$(MAKE) -C userspace install
+	install -D -m 0644 module/uapi/linux/todo.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/todo.h
+
+modules_install: modules
+ifeq ($(origin KDIR),undefined)
+	$(error modules_install: no build tree for the running kernel \
+		($(RUNNING_KDIR)); install linux-headers-$(shell uname -r) \
+		or give KDIR=<the kernel build tree>)
+else
+	$(if $(strip $(KDIR)),,$(error KDIR is empty: give KDIR=<a kernel \
+		build tree>))
+	$(MAKE) -C $(KDIR) M=$(CURDIR) \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+endif
 
 check:
 	tests/check
@@ -77,5 +106,5 @@ clean:
 		tests/kunit/.*.cmd
 	$(if $(wildcard userspace/Makefile),$(MAKE) -C userspace clean)
 
-.PHONY: all modules userspace check checkpatch vm-build run shell bench \
+.PHONY: all modules userspace install modules_install check checkpatch vm-build run shell bench \
 	loadtest deps clean
