@@ -105,6 +105,9 @@ clean:
 		.tmp_versions module/*.o module/.*.cmd tests/kunit/*.o \
 		tests/kunit/.*.cmd
 	$(if $(wildcard userspace/Makefile),$(MAKE) -C userspace clean)
+	rm -rf debian/.debhelper debian/todo-dkms debian/todoctl debian/tmp \
+		debian/files debian/*.substvars debian/*.debhelper \
+		debian/debhelper-build-stamp
 
 .PHONY: all modules userspace install modules_install check checkpatch vm-build run shell bench \
 	loadtest deps clean
