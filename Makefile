@@ -102,12 +102,13 @@ deps:
 
 clean:
 	rm -rf *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order .kdir \
+		.module-common.o \
 		.tmp_versions module/*.o module/.*.cmd tests/kunit/*.o \
 		tests/kunit/.*.cmd
 	$(if $(wildcard userspace/Makefile),$(MAKE) -C userspace clean)
 	rm -rf debian/.debhelper debian/todo-dkms debian/todoctl debian/tmp \
 		debian/files debian/*.substvars debian/*.debhelper \
-		debian/debhelper-build-stamp
+		debian/*.debhelper.log debian/debhelper-build-stamp
 
 .PHONY: all modules userspace install modules_install check checkpatch vm-build run shell bench \
 	loadtest deps clean
