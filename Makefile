@@ -20,7 +20,7 @@
 #                   from the environment are honoured.
 #   make modules_install
 #                   install todo.ko for the kernel of KDIR (by default the
-#                   running one: linux-headers-$$(uname -r) must be there)
+#                   running one: its linux-headers package must be there)
 #                   under $(DESTDIR)/lib/modules (see also dkms.conf)
 #
 # KDIR defaults to the running kernel's build tree when there is one, else to
