@@ -13,6 +13,15 @@
 #   make loadtest   the book's load test: a million lists, max_servers 1024,
 #                   on the stock 6.1 kernel
 #   make deps       install the Debian packages all of this needs
+#   make install    todoctl, its man page, bash completion and todo.service
+#                   (see userspace/Makefile), and the uapi header
+#                   <linux/todo.h>, under $(DESTDIR)$(PREFIX); PREFIX
+#                   defaults to /usr/local.  CFLAGS, CPPFLAGS and LDFLAGS
+#                   from the environment are honoured.
+#   make modules_install
+#                   install todo.ko for the kernel of KDIR (by default the
+#                   running one: its linux-headers package must be there)
+#                   under $(DESTDIR)/lib/modules (see also dkms.conf)
 #
 # KDIR defaults to the running kernel's build tree when there is one, else to
 # the project's debug test kernel (built and cached on first use).  "run",
@@ -25,16 +34,43 @@ endif
 
 all: modules userspace
 
+# Commands with side effects stay off the lines that hold $(MAKE), which
+# "make -n" runs: the test kernel's path goes through .kdir.
 modules:
-ifdef KDIR
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
-else
+ifeq ($(origin KDIR),undefined)
 	tests/install-deps
-	$(MAKE) -C "$$(tests/vm/build-kernel)" M=$(CURDIR) W=1 modules
+	tests/vm/build-kernel > .kdir
+	$(MAKE) modules KDIR="$$(cat .kdir 2>/dev/null)"
+else
+	$(if $(strip $(KDIR)),,$(error KDIR is empty: give KDIR=<a kernel build \
+		tree>, or leave KDIR unset to use the test kernel (under \
+		make -n, tests/vm/build-kernel does not run, so its path is \
+		unknown)))
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 endif
 
 userspace:
 	$(if $(wildcard userspace/Makefile),$(MAKE) -C userspace)
+
+PREFIX ?= /usr/local
+INCLUDEDIR ?= $(PREFIX)/include
+
+install: userspace
+	$(MAKE) -C userspace install
+	install -D -m 0644 module/uapi/linux/todo.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/todo.h
+
+modules_install: modules
+ifeq ($(origin KDIR),undefined)
+	$(error modules_install: no build tree for the running kernel \
+		($(RUNNING_KDIR)); install linux-headers-$(shell uname -r) \
+		or give KDIR=<the kernel build tree>)
+else
+	$(if $(strip $(KDIR)),,$(error KDIR is empty: give KDIR=<a kernel \
+		build tree>))
+	$(MAKE) -C $(KDIR) M=$(CURDIR) \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+endif
 
 check:
 	tests/check
@@ -44,7 +80,8 @@ checkpatch: deps
 
 # The VM runs the test kernel, so these build against it whatever KDIR is.
 vm-build: deps
-	$(MAKE) modules KDIR="$$(tests/vm/build-kernel)"
+	tests/vm/build-kernel > .kdir
+	$(MAKE) modules KDIR="$$(cat .kdir 2>/dev/null)"
 	$(MAKE) userspace
 
 run: vm-build
@@ -64,10 +101,14 @@ deps:
 	tests/install-deps
 
 clean:
-	rm -rf *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order \
+	rm -rf *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order .kdir \
+		.module-common.o \
 		.tmp_versions module/*.o module/.*.cmd tests/kunit/*.o \
 		tests/kunit/.*.cmd
 	$(if $(wildcard userspace/Makefile),$(MAKE) -C userspace clean)
+	rm -rf debian/.debhelper debian/todo-dkms debian/todoctl debian/tmp \
+		debian/files debian/*.substvars debian/*.debhelper \
+		debian/*.debhelper.log debian/debhelper-build-stamp
 
-.PHONY: all modules userspace check checkpatch vm-build run shell bench \
+.PHONY: all modules userspace install modules_install check checkpatch vm-build run shell bench \
 	loadtest deps clean

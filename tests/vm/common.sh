@@ -17,3 +17,18 @@ todo_kernel_dir()
 	hash=$(sha256sum "$TODO_KCONFIG" | cut -c1-12)
 	echo "$TODO_CACHE/linux-$ver-$hash"
 }
+
+# Hold the cache's lock for NAME (build-kernel, stock-kernel) until the
+# calling script exits: a second build waits for the first, then finds its
+# tree built and reuses it, instead of deleting the half-built one.
+todo_cache_lock()
+{
+	local lock=$TODO_CACHE/.$1.lock
+
+	mkdir -p "$TODO_CACHE"
+	exec 9> "$lock"
+	if ! flock -n 9; then
+		echo "$1: $lock is held by another build; waiting for it" >&2
+		flock 9
+	fi
+}
