@@ -243,7 +243,7 @@ static int batch_barrier(struct batch *b)
 /* Run one line.  Return: 0, or -1 if the batch cannot go on. */
 static int batch_line(struct batch *b, unsigned long line, const char *text)
 {
-	const struct req_spec *spec;
+	const struct cmd *spec;
 	const char *list = NULL;
 	struct tnl_error err;
 	struct todo_req r;
@@ -273,7 +273,7 @@ static int batch_line(struct batch *b, unsigned long line, const char *text)
 		batch_usage(b, line, NULL, buf);
 		goto out;
 	}
-	if (!req_is_mutation(spec) && req_op(spec) != OP_PING) {
+	if (!(spec->flags & CMD_BATCH)) {
 		batch_usage(b, line, w.argv[0], "not allowed in a batch");
 		goto out;
 	}

@@ -82,17 +82,31 @@ struct tnl {
  */
 static int tnl_recv_errno;
 
-/* Attributes of replies; strings are checked where they are used. */
+/*
+ * Attributes of replies: every one that is read.  Strings must end in a
+ * NUL (libnl checks it for NLA_STRING) within the protocol's limits.
+ */
 static const struct nla_policy tnl_policy[TODO_A_MAX + 1] = {
+	[TODO_A_LIST] = { .type = NLA_STRING, .maxlen = TODO_NAME_MAX + 1 },
 	[TODO_A_OWNER] = { .type = NLA_U32 },
 	[TODO_A_ID] = { .type = NLA_U32 },
 	[TODO_A_DATE] = { .type = NLA_U32 },
+	[TODO_A_TITLE] = { .type = NLA_STRING, .maxlen = TODO_TITLE_MAX + 1 },
 	[TODO_A_ENTRIES] = { .type = NLA_U32 },
 	[TODO_A_MAILBOX] = { .type = NLA_U32 },
 	[TODO_A_CASTS] = { .type = NLA_U64 },
 	[TODO_A_CASTS_FAILED] = { .type = NLA_U64 },
 	[TODO_A_ALIVE] = { .type = NLA_U8 },
 	[TODO_A_NEXT_ID] = { .type = NLA_U32 },
+	[TODO_A_WRITES] = { .type = NLA_U64 },
+	[TODO_A_WRITE_ERRORS] = { .type = NLA_U64 },
+	[TODO_A_LAST_ERROR] = { .type = NLA_U32 },
+	[TODO_A_SERVERS] = { .type = NLA_U32 },
+	[TODO_A_MAX_SERVERS] = { .type = NLA_U32 },
+	[TODO_A_LISTS] = { .type = NLA_U32 },
+	[TODO_A_STARTED] = { .type = NLA_U64 },
+	[TODO_A_EVICTIONS] = { .type = NLA_U64 },
+	[TODO_A_BUSY] = { .type = NLA_U64 },
 };
 
 static const char *const tnl_attr_names[TODO_A_MAX + 1] = {
