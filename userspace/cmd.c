@@ -316,7 +316,7 @@ const struct cmd todo_cmds[] = {
 "after.  Errors are reported as\n"
 "  todoctl: batch: line N: CMD: TEXT (kernel: MESSAGE)\n"
 "or, for casts that failed once applied,\n"
-"  todoctl: batch: LIST: N casts failed once applied\n"
+"  todoctl: batch: LIST: N casts failed once applied (casts_failed A -> B)\n"
 "The batch stops at the first line that fails (lines already sent are\n"
 "still waited for), unless --force is given.  Exit status: 1 if a line\n"
 "failed, else 2 if a line had a usage error, else 0.\n"

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,6 +578,49 @@ int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
 	if (!err->error && rx.interrupted)
 		tnl_error_set(err, EINTR);
 	return 0;
+}
+
+/**
+ * tnl_poll() - Read, without waiting, the answers that have arrived.
+ * @nl: the connection.
+ * @other: called for the error or warning of each request answered.
+ * @other_arg: its argument.
+ *
+ * A request that fails in the netlink handler has its error queued by
+ * the time tnl_send() returns, so this finds it at once; answers lost
+ * to a full receive buffer are noted for tnl_overrun().
+ *
+ * Return: 0, or a negative errno if the socket could not be read.
+ */
+int tnl_poll(struct tnl *nl, tnl_error_fn other, void *other_arg)
+{
+	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
+	struct tnl_error err;
+	struct tnl_rx rx = {
+		.seq = 0,	/* no request of ours has it */
+		.other = other,
+		.other_arg = other_arg,
+		.err = &err,
+	};
+	int flags, ret;
+
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	flags = fcntl(pfd.fd, F_GETFL);
+	if (flags < 0 || fcntl(pfd.fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -errno;
+	nl->rx = &rx;
+	do {
+		ret = tnl_pump(nl);
+		if (ret == -ENOBUFS) {
+			nl->overrun = true;
+			ret = 0;
+		}
+	} while (!ret && !rx.done);
+	nl->rx = NULL;
+	if (fcntl(pfd.fd, F_SETFL, flags) < 0)
+		return -errno;
+	return ret == -EAGAIN || ret == -EWOULDBLOCK ? 0 : ret;
 }
 
 /**
