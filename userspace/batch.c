@@ -18,8 +18,22 @@
  * number.  The pings also wait until each list's server has handled the
  * casts queued before them: the batch returns once its changes are
  * applied, and a mailbox never holds more than one window of its casts.
+ *
+ * A cast can also fail once its server applies it (an id that does not
+ * exist, a full list): the kernel then only counts it in the list's
+ * casts_failed.  So the batch reads every list's casts_failed (a LISTS
+ * dump) before its first cast and after each barrier that followed
+ * casts, and reports each list whose counter grew by more than the casts
+ * the kernel refused at once (those were reported against their lines).
+ * Casts that other clients send to the same lists meanwhile are counted
+ * too; a server that restarted (its counters start again at 0) counts
+ * what it counted since.
+ *
+ * The batch stops at the first line that fails or has a usage error,
+ * once the requests already sent are answered, unless --force is given.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,25 +60,58 @@ struct batch_sent {
 };
 
 /**
+ * struct casts_failed - A list's casts_failed counter.
+ * @name: the list's name (allocated).
+ * @count: the counter.
+ */
+struct casts_failed {
+	char *name;
+	uint64_t count;
+};
+
+/**
+ * struct snapshot - The casts_failed counters of the owner's lists.
+ * @lists: the lists.
+ * @n: entries in @lists.
+ * @cap: entries allocated.
+ */
+struct snapshot {
+	struct casts_failed *lists;
+	size_t n;
+	size_t cap;
+};
+
+/**
  * struct batch - The state of a batch.
  * @o: the global options.
+ * @force: --force: go on after a line that failed.
  * @nl: the connection, opened with the first request.
  * @sent: the requests of the window, lines' and barrier pings'.
  * @nsent: entries in @sent.
  * @nreq: requests of lines in the window.
  * @touched: lists the window's mutations named (allocated).
  * @ntouched: entries in @touched.
+ * @refused: per entry of @touched, casts the kernel refused at once
+ *	(counted in casts_failed as well as reported against their lines).
+ * @before: casts_failed of every list before the window's casts.
+ * @has_before: @before is read.
+ * @check_casts: casts_failed can be read (else not checked).
  * @failed: a line or a barrier failed.
  * @usage: a line had a usage error.
  */
 struct batch {
 	const struct todo_opts *o;
+	bool force;
 	struct tnl *nl;
 	struct batch_sent sent[2 * BATCH_WINDOW];
 	unsigned int nsent;
 	unsigned int nreq;
 	char *touched[BATCH_WINDOW];
+	unsigned int refused[BATCH_WINDOW];
 	unsigned int ntouched;
+	struct snapshot before;
+	bool has_before;
+	bool check_casts;
 	bool failed;
 	bool usage;
 };
@@ -121,6 +168,17 @@ static bool batch_repeated(const struct batch *b,
 	return false;
 }
 
+/* A cast to @list was refused at once: it counts in casts_failed. */
+static void batch_refused(struct batch *b, const char *list)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->ntouched; i++) {
+		if (b->touched[i] == list)
+			b->refused[i]++;
+	}
+}
+
 /* The error (or warning) of request @seq: report it against its line. */
 static void batch_on_error(uint32_t seq, const struct tnl_error *err,
 			   void *arg)
@@ -144,6 +202,9 @@ static void batch_on_error(uint32_t seq, const struct tnl_error *err,
 			 s->cmd);
 		tnl_perror(what, err);
 		s->failed = true;
+		if (s->list && (err->error == EAGAIN ||
+				err->error == ESHUTDOWN))
+			batch_refused(b, s->list);
 	} else {
 		snprintf(what, sizeof(what), "batch: ping%s%s",
 			 s->list ? " " : "", s->list ? s->list : "");
@@ -177,6 +238,7 @@ static const char *batch_touch(struct batch *b, const char *list)
 	b->touched[b->ntouched] = strdup(list);
 	if (!b->touched[b->ntouched])
 		return NULL;
+	b->refused[b->ntouched] = 0;
 	return b->touched[b->ntouched++];
 }
 
@@ -211,6 +273,124 @@ static int batch_ping(struct batch *b, const char *list, uint32_t *seq)
 	return 0;
 }
 
+static void snapshot_free(struct snapshot *sn)
+{
+	while (sn->n)
+		free(sn->lists[--sn->n].name);
+	free(sn->lists);
+	memset(sn, 0, sizeof(*sn));
+}
+
+static int snapshot_reply(struct nlattr **tb, void *arg)
+{
+	struct snapshot *sn = arg;
+	struct casts_failed *cf;
+
+	if (!tb[TODO_A_LIST] || !tb[TODO_A_CASTS_FAILED])
+		return EPROTO;
+	if (sn->n == sn->cap) {
+		size_t cap = sn->cap ? 2 * sn->cap : 64;
+
+		cf = realloc(sn->lists, cap * sizeof(*cf));
+		if (!cf)
+			return ENOMEM;
+		sn->lists = cf;
+		sn->cap = cap;
+	}
+	cf = &sn->lists[sn->n];
+	cf->name = strndup(nla_data(tb[TODO_A_LIST]),
+			   tnl_strlen(tb[TODO_A_LIST]));
+	if (!cf->name)
+		return ENOMEM;
+	cf->count = nla_get_u64(tb[TODO_A_CASTS_FAILED]);
+	sn->n++;
+	return 0;
+}
+
+/* @list's casts_failed in @sn; 0 if it is not there (not made yet). */
+static uint64_t snapshot_get(const struct snapshot *sn, const char *list)
+{
+	size_t i;
+
+	for (i = 0; i < sn->n; i++) {
+		if (!strcmp(sn->lists[i].name, list))
+			return sn->lists[i].count;
+	}
+	return 0;
+}
+
+/* Attempts at a LISTS dump that changes keep interrupting. */
+#define SNAPSHOT_TRIES	5
+
+/*
+ * Read the casts_failed of every list of the owner into @sn, with nothing
+ * of ours in flight.  If that is not allowed (EPERM: the lines will say
+ * so), casts_failed is no longer checked.  Return: 0 or -1.
+ */
+static int batch_snapshot(struct batch *b, struct snapshot *sn)
+{
+	struct todo_req r = { .spec = req_find("lists") };
+	struct tnl_error err;
+	struct nl_msg *msg;
+	int tries, ret = -1;
+
+	for (tries = 0; tries < SNAPSHOT_TRIES; tries++) {
+		snapshot_free(sn);
+		msg = req_msg(b->nl, b->o, &r, true);
+		if (!msg) {
+			tnl_error_set(&err, ENOMEM);
+			break;
+		}
+		ret = tnl_request(b->nl, msg, snapshot_reply, sn, &err);
+		nlmsg_free(msg);
+		if (ret || err.error != EINTR)
+			break;
+		ret = -1;	/* interrupted by a change: again */
+	}
+	if (!ret)
+		return 0;
+	snapshot_free(sn);
+	b->check_casts = false;
+	if (err.error == EPERM)
+		return 0;
+	tnl_perror("batch: reading casts_failed (lists)", &err);
+	b->failed = true;
+	return -1;
+}
+
+/*
+ * After a barrier: report each list of the window whose casts_failed grew
+ * by more than its casts refused at once.  Return: 0 or -1.
+ */
+static int batch_check_casts(struct batch *b)
+{
+	struct snapshot after = { 0 };
+	uint64_t was, now, n;
+	unsigned int i;
+
+	if (!b->check_casts || !b->ntouched)
+		return 0;
+	if (batch_snapshot(b, &after))
+		return -1;
+	if (!b->check_casts)
+		return 0;
+	for (i = 0; i < b->ntouched; i++) {
+		was = snapshot_get(&b->before, b->touched[i]);
+		now = snapshot_get(&after, b->touched[i]);
+		/* A server that restarted counts again from 0. */
+		n = now >= was ? now - was : now;
+		if (n <= b->refused[i])
+			continue;
+		n -= b->refused[i];
+		fprintf(stderr, "todoctl: batch: %s: %" PRIu64 " cast%s failed once applied (casts_failed %" PRIu64 " -> %" PRIu64 ")\n",
+			b->touched[i], n, n == 1 ? "" : "s", was, now);
+		b->failed = true;
+	}
+	snapshot_free(&b->before);
+	b->before = after;
+	return 0;
+}
+
 /* Close the window: see the comment at the top.  Return: 0 or -1. */
 static int batch_barrier(struct batch *b)
 {
@@ -236,14 +416,16 @@ static int batch_barrier(struct batch *b)
 			ret = -1;
 		}
 	}
+	if (!ret)
+		ret = batch_check_casts(b);
 	batch_reset(b);
 	return ret;
 }
 
 /* Run one line.  Return: 0, or -1 if the batch cannot go on. */
-static int batch_line(struct batch *b, unsigned long line, const char *text)
+static int batch_line(struct batch *b, unsigned long line, char *text)
 {
-	const struct req_spec *spec;
+	const struct cmd *spec;
 	const char *list = NULL;
 	struct tnl_error err;
 	struct todo_req r;
@@ -252,11 +434,18 @@ static int batch_line(struct batch *b, unsigned long line, const char *text)
 	const char *why;
 	char buf[256];
 	uint32_t seq;
+	size_t len;
 	int ret = 0;
 
 	text += strspn(text, " \t\r\n");
 	if (!*text || *text == '#')
 		return 0;
+	/* The line ends before its newline: a backslash there is an error. */
+	len = strlen(text);
+	if (len && text[len - 1] == '\n')
+		text[--len] = '\0';
+	if (len && text[len - 1] == '\r')
+		text[--len] = '\0';
 	if (split_words(&w, text, &why)) {
 		if (why) {
 			batch_usage(b, line, NULL, why);
@@ -273,7 +462,7 @@ static int batch_line(struct batch *b, unsigned long line, const char *text)
 		batch_usage(b, line, NULL, buf);
 		goto out;
 	}
-	if (!req_is_mutation(spec) && req_op(spec) != OP_PING) {
+	if (!(spec->flags & CMD_BATCH)) {
 		batch_usage(b, line, w.argv[0], "not allowed in a batch");
 		goto out;
 	}
@@ -285,11 +474,29 @@ static int batch_line(struct batch *b, unsigned long line, const char *text)
 		batch_usage(b, line, w.argv[0], "--help is not allowed in a batch");
 		goto out;
 	}
+	if (r.sync) {
+		batch_usage(b, line, w.argv[0],
+			    "--sync is not allowed in a batch (run 'todoctl sync' after it)");
+		goto out;
+	}
+	if (req_too_long(&r, buf, sizeof(buf))) {
+		fprintf(stderr, "todoctl: batch: line %lu: %s: %s\n", line,
+			w.argv[0], buf);
+		b->failed = true;
+		goto out;
+	}
 	r.cast = req_is_mutation(spec);
 
 	if (!b->nl && tnl_open(&b->nl)) {
 		ret = -1;
 		goto out;
+	}
+	if (r.cast && b->check_casts && !b->has_before) {
+		if (batch_snapshot(b, &b->before)) {
+			ret = -1;
+			goto out;
+		}
+		b->has_before = true;
 	}
 	msg = req_msg(b->nl, b->o, &r, false);
 	if (!msg) {
@@ -303,6 +510,7 @@ static int batch_line(struct batch *b, unsigned long line, const char *text)
 		snprintf(buf, sizeof(buf), "batch: line %lu: %s", line,
 			 w.argv[0]);
 		tnl_perror(buf, &err);
+		b->failed = true;
 		goto out;
 	}
 	if (r.cast) {
@@ -314,6 +522,15 @@ static int batch_line(struct batch *b, unsigned long line, const char *text)
 		}
 	}
 	batch_record(b, seq, line, req_name(spec), list);
+	/* Without --force, stop at a line the kernel refused at once. */
+	if (!b->force) {
+		ret = tnl_poll(b->nl, batch_on_error, b);
+		if (ret) {
+			batch_fatal("batch", -ret);
+			ret = -1;
+			goto out;
+		}
+	}
 	if (++b->nreq == BATCH_WINDOW)
 		ret = batch_barrier(b);
 out:
@@ -325,6 +542,9 @@ out:
  * run_batch() - Run the batch command.
  * @o: the global options.
  * @r: the parsed command; @r->file is the file, NULL or "-" for stdin.
+ *
+ * Stops after the first line that failed or had a usage error (once the
+ * requests sent are answered), unless @r->force.
  *
  * Return: EXIT_FAILED if a line failed or the batch could not go on,
  * else EXIT_USAGE if a line had a usage error, else EXIT_OK.
@@ -346,6 +566,8 @@ int run_batch(const struct todo_opts *o, const struct todo_req *r)
 		return EXIT_FAILED;
 	}
 	b->o = o;
+	b->force = r->force;
+	b->check_casts = true;
 	if (name) {
 		f = fopen(name, "r");
 		if (!f) {
@@ -360,6 +582,15 @@ int run_batch(const struct todo_opts *o, const struct todo_req *r)
 	while (!fatal && getline(&text, &size, f) >= 0) {
 		fatal = batch_line(b, ++line, text) < 0;
 		errno = 0;
+		if (fatal || b->force || (!b->failed && !b->usage))
+			continue;
+		/* Wait for the lines sent: they may have failed too. */
+		if (b->nl)
+			fatal = batch_barrier(b) < 0;
+		if (getline(&text, &size, f) >= 0)
+			fprintf(stderr, "todoctl: batch: stopped after line %lu, at the first failure (--force goes on)\n",
+				line);
+		break;
 	}
 	if (!fatal && ferror(f)) {
 		fprintf(stderr, "todoctl: batch: %s: %s\n",
@@ -379,6 +610,7 @@ int run_batch(const struct todo_opts *o, const struct todo_req *r)
 	else
 		status = b->usage ? EXIT_USAGE : EXIT_OK;
 	batch_reset(b);
+	snapshot_free(&b->before);
 	tnl_close(b->nl);
 	free(text);
 	if (f != stdin)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Running commands: one request each, or a batch of them.
+ * Running commands: one request each, a batch of them, or the help.
  */
 #ifndef TODOCTL_COMMANDS_H
 #define TODOCTL_COMMANDS_H
+
+#include <stdio.h>
 
 #include "request.h"
 
@@ -14,5 +16,11 @@
 
 int run_request(const struct todo_opts *o, const struct todo_req *r);
 int run_batch(const struct todo_opts *o, const struct todo_req *r);
+int run_help(const struct todo_opts *o, const struct todo_req *r);
+
+void print_usage(FILE *f);
+__attribute__((format(printf, 2, 3)))
+int usage_error(const char *cmd, const char *fmt, ...);
+void print_cmd_help(FILE *f, const struct cmd *c);
 
 #endif /* TODOCTL_COMMANDS_H */

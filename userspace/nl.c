@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,17 +83,31 @@ struct tnl {
  */
 static int tnl_recv_errno;
 
-/* Attributes of replies; strings are checked where they are used. */
+/*
+ * Attributes of replies: every one that is read.  Strings must end in a
+ * NUL (libnl checks it for NLA_STRING) within the protocol's limits.
+ */
 static const struct nla_policy tnl_policy[TODO_A_MAX + 1] = {
+	[TODO_A_LIST] = { .type = NLA_STRING, .maxlen = TODO_NAME_MAX + 1 },
 	[TODO_A_OWNER] = { .type = NLA_U32 },
 	[TODO_A_ID] = { .type = NLA_U32 },
 	[TODO_A_DATE] = { .type = NLA_U32 },
+	[TODO_A_TITLE] = { .type = NLA_STRING, .maxlen = TODO_TITLE_MAX + 1 },
 	[TODO_A_ENTRIES] = { .type = NLA_U32 },
 	[TODO_A_MAILBOX] = { .type = NLA_U32 },
 	[TODO_A_CASTS] = { .type = NLA_U64 },
 	[TODO_A_CASTS_FAILED] = { .type = NLA_U64 },
 	[TODO_A_ALIVE] = { .type = NLA_U8 },
 	[TODO_A_NEXT_ID] = { .type = NLA_U32 },
+	[TODO_A_WRITES] = { .type = NLA_U64 },
+	[TODO_A_WRITE_ERRORS] = { .type = NLA_U64 },
+	[TODO_A_LAST_ERROR] = { .type = NLA_U32 },
+	[TODO_A_SERVERS] = { .type = NLA_U32 },
+	[TODO_A_MAX_SERVERS] = { .type = NLA_U32 },
+	[TODO_A_LISTS] = { .type = NLA_U32 },
+	[TODO_A_STARTED] = { .type = NLA_U64 },
+	[TODO_A_EVICTIONS] = { .type = NLA_U64 },
+	[TODO_A_BUSY] = { .type = NLA_U64 },
 };
 
 static const char *const tnl_attr_names[TODO_A_MAX + 1] = {
@@ -563,6 +578,49 @@ int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
 	if (!err->error && rx.interrupted)
 		tnl_error_set(err, EINTR);
 	return 0;
+}
+
+/**
+ * tnl_poll() - Read, without waiting, the answers that have arrived.
+ * @nl: the connection.
+ * @other: called for the error or warning of each request answered.
+ * @other_arg: its argument.
+ *
+ * A request that fails in the netlink handler has its error queued by
+ * the time tnl_send() returns, so this finds it at once; answers lost
+ * to a full receive buffer are noted for tnl_overrun().
+ *
+ * Return: 0, or a negative errno if the socket could not be read.
+ */
+int tnl_poll(struct tnl *nl, tnl_error_fn other, void *other_arg)
+{
+	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
+	struct tnl_error err;
+	struct tnl_rx rx = {
+		.seq = 0,	/* no request of ours has it */
+		.other = other,
+		.other_arg = other_arg,
+		.err = &err,
+	};
+	int flags, ret;
+
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	flags = fcntl(pfd.fd, F_GETFL);
+	if (flags < 0 || fcntl(pfd.fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -errno;
+	nl->rx = &rx;
+	do {
+		ret = tnl_pump(nl);
+		if (ret == -ENOBUFS) {
+			nl->overrun = true;
+			ret = 0;
+		}
+	} while (!ret && !rx.done);
+	nl->rx = NULL;
+	if (fcntl(pfd.fd, F_SETFL, flags) < 0)
+		return -errno;
+	return ret == -EAGAIN || ret == -EWOULDBLOCK ? 0 : ret;
 }
 
 /**

@@ -53,6 +53,7 @@ int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
 	     struct tnl_error *err);
 int tnl_request(struct tnl *nl, struct nl_msg *msg, tnl_reply_fn reply,
 		void *arg, struct tnl_error *err);
+int tnl_poll(struct tnl *nl, tnl_error_fn other, void *other_arg);
 
 void tnl_error_set(struct tnl_error *err, int error);
 const char *tnl_strerror(int error);

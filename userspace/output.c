@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Plain and JSON output.
+ * Plain and JSON output: see output.h.
  *
- * Plain output is one line per item with tab-separated fields (titles and
- * names cannot hold tabs or newlines: the kernel refuses control
- * characters).  JSON output is an array with one object per line; strings
- * are escaped so that the result is valid JSON whatever the bytes, with
- * invalid UTF-8 replaced by U+FFFD.
+ * Text is one line per item, fields separated by tabs (titles and names
+ * cannot hold tabs or newlines: the kernel refuses control characters).
+ * JSON is built with json-c; strings are handed to it as valid UTF-8,
+ * each byte that does not start a valid sequence replaced by U+FFFD, so
+ * the result is valid JSON whatever the bytes.
  */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "output.h"
 #include "parse.h"
@@ -49,188 +54,353 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 }
 
 /**
- * json_string() - Print bytes as a quoted, escaped JSON string.
- * @f: where to print.
- * @s: the bytes; need not be NUL-terminated and may hold NULs.
+ * utf8_clean() - Copy bytes, replacing what is not valid UTF-8.
+ * @dst: room for 3 * @len bytes.
+ * @src: the bytes; need not be NUL-terminated and may hold NULs.
  * @len: their number.
  *
- * '"' and '\\' are escaped, control characters and DEL become \b, \f, \n,
- * \r, \t or \u00XX, valid UTF-8 is copied as it is, and each byte that does
- * not start a valid UTF-8 sequence becomes \ufffd.
+ * Valid UTF-8 is copied as it is; each byte that does not start a valid
+ * sequence (overlong forms, surrogates, beyond U+10FFFF, truncated,
+ * stray continuation bytes) becomes U+FFFD.
+ *
+ * Return: the bytes written to @dst.
  */
-void json_string(FILE *f, const char *s, size_t len)
+size_t utf8_clean(char *dst, const char *src, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)src;
 	const unsigned char *end = p + len;
+	char *d = dst;
 
-	putc('"', f);
 	while (p < end) {
 		size_t n = utf8_seq_len(p, (size_t)(end - p));
 
 		if (n == 0) {
-			fputs("\\ufffd", f);
+			memcpy(d, "\xef\xbf\xbd", 3);
+			d += 3;
 			p++;
 			continue;
 		}
-		if (n > 1) {
-			fwrite(p, 1, n, f);
-			p += n;
-			continue;
-		}
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				putc(*p, f);
-		}
-		p++;
+		memcpy(d, p, n);
+		d += n;
+		p += n;
 	}
-	putc('"', f);
+	return (size_t)(d - dst);
 }
 
 /**
- * out_id() - Print the id of a new entry: "N", or {"id": N}.
- * @o: the output.
- * @id: the id.
+ * errno_name() - The symbolic name of an errno, such as "ENOSPC".
+ * @error: a positive errno.
+ * @buf: room for a number, for an errno without a name.
+ * @size: its size.
+ *
+ * Return: the name, or @error in decimal in @buf.
  */
-void out_id(struct out *o, uint32_t id)
+const char *errno_name(int error, char *buf, size_t size)
 {
-	if (o->json)
-		fprintf(o->f, "{\"id\": %" PRIu32 "}\n", id);
-	else
-		fprintf(o->f, "%" PRIu32 "\n", id);
+	const char *name = strerrorname_np(error);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "%d", error);
+	return buf;
 }
 
 /**
- * out_array_begin() - Start a sequence of entries or lists.
+ * out_init() - Start an empty output.
+ * @o: the output.
+ * @json: print JSON instead of text.
+ * @pretty: indent the JSON.
+ *
+ * Return: 0, or -1 if out of memory.
+ */
+int out_init(struct out *o, bool json, bool pretty)
+{
+	memset(o, 0, sizeof(*o));
+	o->json = json;
+	o->pretty = pretty;
+	o->text = open_memstream(&o->buf, &o->len);
+	return o->text ? 0 : -1;
+}
+
+/**
+ * out_reset() - Take back everything printed so far.
  * @o: the output.
  */
-void out_array_begin(struct out *o)
+void out_reset(struct out *o)
 {
+	if (o->text)
+		fclose(o->text);
+	free(o->buf);
+	o->buf = NULL;
+	o->len = 0;
+	o->text = open_memstream(&o->buf, &o->len);
+	o->failed = !o->text;
+	json_object_put(o->root);
+	o->root = NULL;
+	o->depth = 0;
 	o->items = 0;
 }
 
-/* Before a JSON array element: open the array or separate. */
-static void out_item(struct out *o)
-{
-	fputs(o->items++ ? ",\n  " : "[\n  ", o->f);
-}
-
 /**
- * out_array_end() - End a sequence of entries or lists.
+ * out_flush() - Print the output to @f and empty it.
  * @o: the output.
+ * @f: where to print.
  *
- * Plain output needs no end.  JSON closes the array, and an empty
- * sequence is printed as "[]".
+ * The text as it was printed, or the JSON value followed by a newline
+ * (nothing if no value was printed).
+ *
+ * Return: 0, or -1 if memory ran out on the way (nothing is printed).
  */
-void out_array_end(struct out *o)
+int out_flush(struct out *o, FILE *f)
 {
-	if (o->json)
-		fputs(o->items ? "\n]\n" : "[]\n", o->f);
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	const char *s;
+
+	if (o->failed || !o->text || fflush(o->text)) {
+		out_reset(o);
+		return -1;
+	}
+	if (!o->json) {
+		fwrite(o->buf, 1, o->len, f);
+	} else if (o->root) {
+		flags |= o->pretty ? JSON_C_TO_STRING_PRETTY |
+				     JSON_C_TO_STRING_SPACED :
+				     JSON_C_TO_STRING_PLAIN;
+		s = json_object_to_json_string_ext(o->root, flags);
+		if (!s) {
+			out_reset(o);
+			return -1;
+		}
+		fprintf(f, "%s\n", s);
+	}
+	out_reset(o);
+	return 0;
 }
 
 /**
- * out_entry() - Print an entry: ID<TAB>DATE<TAB>TITLE, or a JSON object.
+ * out_free() - Release an output, printed or not.
  * @o: the output.
- * @e: the entry.
  */
-void out_entry(struct out *o, const struct entry_info *e)
+void out_free(struct out *o)
 {
-	char date[DATE_BUF_SIZE];
+	json_object_put(o->root);
+	o->root = NULL;
+	if (o->text)
+		fclose(o->text);
+	o->text = NULL;
+	free(o->buf);
+	o->buf = NULL;
+}
 
-	format_date(e->date, date);
-	if (!o->json) {
-		fprintf(o->f, "%" PRIu32 "\t%s\t", e->id, date);
-		fwrite(e->title, 1, e->title_len, o->f);
-		putc('\n', o->f);
+/*
+ * Put @value under @key into the innermost open object or array; NULL is
+ * JSON's null.
+ */
+static int out_put(struct out *o, const char *key, struct json_object *value)
+{
+	struct json_object *top;
+
+	if (!o->depth) {
+		/* A value outside any object or array is the whole value. */
+		json_object_put(o->root);
+		o->root = value;
+		return 0;
+	}
+	top = o->stack[o->depth - 1];
+	if (json_object_is_type(top, json_type_array)) {
+		if (!json_object_array_add(top, value))
+			return 0;
+	} else if (!json_object_object_add(top, key ? key : "", value)) {
+		return 0;
+	}
+	json_object_put(value);
+	o->failed = true;
+	return -1;
+}
+
+/* out_put() of a new value: NULL means that memory ran out. */
+static void out_json(struct out *o, const char *key, struct json_object *value)
+{
+	if (!value)
+		o->failed = true;
+	else
+		out_put(o, key, value);
+}
+
+/* Put a new object or array in, and make it the innermost open one. */
+static void out_open(struct out *o, const char *key, struct json_object *value)
+{
+	if (!o->json)
+		return;
+	if (!value || o->depth == OUT_DEPTH) {
+		json_object_put(value);
+		o->failed = true;
 		return;
 	}
-	out_item(o);
-	fprintf(o->f, "{\"id\": %" PRIu32 ", \"date\": \"%s\", \"title\": ",
-		e->id, date);
-	json_string(o->f, e->title, e->title_len);
-	putc('}', o->f);
+	if (out_put(o, key, value))
+		return;
+	o->stack[o->depth++] = value;	/* the parent holds the reference */
 }
 
 /**
- * out_list() - Print a list's statistics line, or a JSON object.
+ * open_json_object() - Open a JSON object (nothing in text).
  * @o: the output.
- * @l: the list.
- *
- * Plain: NAME<TAB>entries=N<TAB>next_id=N<TAB>mailbox=N<TAB>casts=N<TAB>
- * casts_failed=N<TAB>live|stored.
+ * @key: its key in the enclosing object, or NULL in an array or outside.
  */
-void out_list(struct out *o, const struct list_info *l)
+void open_json_object(struct out *o, const char *key)
 {
-	if (!o->json) {
-		fwrite(l->name, 1, l->name_len, o->f);
-		fprintf(o->f, "\tentries=%" PRIu32 "\tnext_id=%" PRIu32
-			"\tmailbox=%" PRIu32 "\tcasts=%" PRIu64
-			"\tcasts_failed=%" PRIu64 "\t%s\n",
-			l->entries, l->next_id, l->mailbox, l->casts,
-			l->casts_failed, l->alive ? "live" : "stored");
+	out_open(o, key, o->json ? json_object_new_object() : NULL);
+}
+
+/**
+ * open_json_array() - Open a JSON array (nothing in text).
+ * @o: the output.
+ * @key: its key in the enclosing object, or NULL in an array or outside.
+ */
+void open_json_array(struct out *o, const char *key)
+{
+	out_open(o, key, o->json ? json_object_new_array() : NULL);
+}
+
+/**
+ * close_json_object() - Close the innermost JSON object.
+ * @o: the output.
+ */
+void close_json_object(struct out *o)
+{
+	if (o->json && o->depth)
+		o->depth--;
+}
+
+/**
+ * close_json_array() - Close the innermost JSON array.
+ * @o: the output.
+ */
+void close_json_array(struct out *o)
+{
+	close_json_object(o);
+}
+
+/**
+ * print_uint() - Print an unsigned number.
+ * @o: the output.
+ * @type: PRINT_ANY, PRINT_FP or PRINT_JSON.
+ * @key: its JSON key.
+ * @fmt: its text format, with one "%" PRIu64.
+ * @value: the number.
+ */
+void print_uint(struct out *o, enum print_type type, const char *key,
+		const char *fmt, uint64_t value)
+{
+	if (o->json && (type & PRINT_JSON))
+		out_json(o, key, json_object_new_uint64(value));
+	else if (!o->json && (type & PRINT_FP) && o->text)
+		fprintf(o->text, fmt, value);
+}
+
+/**
+ * print_string() - Print a string.
+ * @o: the output.
+ * @type: PRINT_ANY, PRINT_FP or PRINT_JSON.
+ * @key: its JSON key.
+ * @fmt: its text format, with one "%s".
+ * @s: the string's bytes; need not be NUL-terminated.
+ * @len: their number; the text stops at a NUL.
+ */
+void print_string(struct out *o, enum print_type type, const char *key,
+		  const char *fmt, const char *s, size_t len)
+{
+	char *buf;
+
+	if (o->json && (type & PRINT_JSON)) {
+		buf = malloc(3 * len + 1);
+		if (!buf) {
+			o->failed = true;
+			return;
+		}
+		len = utf8_clean(buf, s, len);
+		out_json(o, key, json_object_new_string_len(buf, (int)len));
+		free(buf);
+	} else if (!o->json && (type & PRINT_FP) && o->text) {
+		buf = strndup(s, len);
+		if (!buf) {
+			o->failed = true;
+			return;
+		}
+		fprintf(o->text, fmt, buf);
+		free(buf);
+	}
+}
+
+/**
+ * print_bool() - Print a truth value: true or false, or a word in text.
+ * @o: the output.
+ * @type: PRINT_ANY, PRINT_FP or PRINT_JSON.
+ * @key: its JSON key.
+ * @fmt: its text format, with one "%s".
+ * @value: the value.
+ * @yes: the text's word for true.
+ * @no: the text's word for false.
+ */
+void print_bool(struct out *o, enum print_type type, const char *key,
+		const char *fmt, bool value, const char *yes, const char *no)
+{
+	if (o->json && (type & PRINT_JSON))
+		out_json(o, key, json_object_new_boolean(value));
+	else if (!o->json && (type & PRINT_FP) && o->text)
+		fprintf(o->text, fmt, value ? yes : no);
+}
+
+/**
+ * print_date() - Print a date YYYYMMDD as the string "YYYY-MM-DD".
+ * @o: the output.
+ * @type: PRINT_ANY, PRINT_FP or PRINT_JSON.
+ * @key: its JSON key.
+ * @fmt: its text format, with one "%s".
+ * @date: the date.
+ */
+void print_date(struct out *o, enum print_type type, const char *key,
+		const char *fmt, uint32_t date)
+{
+	char buf[DATE_BUF_SIZE];
+
+	format_date(date, buf);
+	print_string(o, type, key, fmt, buf, strlen(buf));
+}
+
+/**
+ * print_errno() - Print an errno by its name: "ENOSPC", or null / "none"
+ *	for 0.
+ * @o: the output.
+ * @type: PRINT_ANY, PRINT_FP or PRINT_JSON.
+ * @key: its JSON key.
+ * @fmt: its text format, with one "%s".
+ * @error: a positive errno, or 0.
+ */
+void print_errno(struct out *o, enum print_type type, const char *key,
+		 const char *fmt, int error)
+{
+	char buf[16];
+	const char *name;
+
+	if (!error) {
+		if (o->json && (type & PRINT_JSON))
+			out_put(o, key, NULL);
+		else
+			print_string(o, type, key, fmt, "none", 4);
 		return;
 	}
-	out_item(o);
-	fputs("{\"name\": ", o->f);
-	json_string(o->f, l->name, l->name_len);
-	fprintf(o->f, ", \"owner\": %" PRIu32 ", \"entries\": %" PRIu32
-		", \"next_id\": %" PRIu32 ", \"mailbox\": %" PRIu32
-		", \"casts\": %" PRIu64 ", \"casts_failed\": %" PRIu64
-		", \"alive\": %s, \"writes\": %" PRIu64
-		", \"write_errors\": %" PRIu64 ", \"last_error\": ",
-		l->owner, l->entries, l->next_id, l->mailbox, l->casts,
-		l->casts_failed, l->alive ? "true" : "false", l->writes,
-		l->write_errors);
-	if (l->last_error) {
-		const char *text = strerror(l->last_error);
-
-		json_string(o->f, text, strlen(text));
-	} else {
-		fputs("null", o->f);
-	}
-	fputs("}", o->f);
+	name = errno_name(error, buf, sizeof(buf));
+	print_string(o, type, key, fmt, name, strlen(name));
 }
 
 /**
- * out_stats() - Print the system's counters, one line, or a JSON object.
+ * print_text() - Print words of the text output only.
  * @o: the output.
- * @st: the counters.
- *
- * Plain: servers=N<TAB>max_servers=N<TAB>lists=N<TAB>started=N<TAB>
- * evictions=N<TAB>busy=N.
+ * @s: what to print, e.g. a separator or a newline.
  */
-void out_stats(struct out *o, const struct stats_info *st)
+void print_text(struct out *o, const char *s)
 {
-	fprintf(o->f, o->json ?
-		"{\"servers\": %" PRIu32 ", \"max_servers\": %" PRIu32
-		", \"lists\": %" PRIu32 ", \"started\": %" PRIu64
-		", \"evictions\": %" PRIu64 ", \"busy\": %" PRIu64 "}\n" :
-		"servers=%" PRIu32 "\tmax_servers=%" PRIu32 "\tlists=%" PRIu32
-		"\tstarted=%" PRIu64 "\tevictions=%" PRIu64 "\tbusy=%" PRIu64
-		"\n",
-		st->servers, st->max_servers, st->lists, st->started,
-		st->evictions, st->busy);
+	if (!o->json && o->text)
+		fputs(s, o->text);
 }

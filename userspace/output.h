@@ -1,6 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What todoctl prints on standard output: plain text or JSON.
+ * What todoctl prints on standard output: plain text or JSON, through one
+ * call per field.
+ *
+ * Each print_*() call names a field once, with its JSON key and its text
+ * format, and @type says where it goes: PRINT_ANY to both outputs (the
+ * rule), PRINT_FP to the text only (separators, words without a key) or
+ * PRINT_JSON to the JSON only.  So the two outputs of a command come
+ * from the same calls and cannot drift apart.
+ *
+ * JSON values are built with json-c under the objects and arrays opened
+ * with open_json_object() and open_json_array(), and printed whole by
+ * out_flush(); text is kept in memory until then too, so that a command
+ * can take back what it printed (out_reset()) and print either all of
+ * its output or none.
  */
 #ifndef TODOCTL_OUTPUT_H
 #define TODOCTL_OUTPUT_H
@@ -10,87 +23,66 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct json_object;
+
+enum print_type {
+	PRINT_FP = 1,
+	PRINT_JSON = 2,
+	PRINT_ANY = PRINT_FP | PRINT_JSON,
+};
+
+/* Deepest nesting of JSON objects and arrays. */
+#define OUT_DEPTH	4
+
 /**
- * struct out - An output stream and its format.
- * @f: where to print.
- * @json: JSON instead of plain text.
- * @items: elements of the current JSON array printed so far.
+ * struct out - The output of a command.
+ * @json: print JSON instead of text.
+ * @pretty: indent the JSON.
+ * @failed: out of memory at some point: out_flush() fails.
+ * @text: the text so far (a memory stream over @buf).
+ * @buf: its bytes.
+ * @len: their number.
+ * @root: the JSON value so far, or NULL.
+ * @stack: the open JSON objects and arrays, outermost first.
+ * @depth: entries in @stack.
+ * @items: elements printed (reply messages seen) since out_reset().
  */
 struct out {
-	FILE *f;
 	bool json;
+	bool pretty;
+	bool failed;
+	FILE *text;
+	char *buf;
+	size_t len;
+	struct json_object *root;
+	struct json_object *stack[OUT_DEPTH];
+	int depth;
 	unsigned long items;
 };
 
-/**
- * struct entry_info - An entry as the kernel reports it.
- * @id: its id.
- * @date: its date, YYYYMMDD.
- * @title: its title, not NUL-terminated.
- * @title_len: length of @title.
- */
-struct entry_info {
-	uint32_t id;
-	uint32_t date;
-	const char *title;
-	size_t title_len;
-};
+int out_init(struct out *o, bool json, bool pretty);
+void out_reset(struct out *o);
+int out_flush(struct out *o, FILE *f);
+void out_free(struct out *o);
 
-/**
- * struct list_info - A list and its statistics as the kernel reports them.
- * @name: its name, not NUL-terminated.
- * @name_len: length of @name.
- * @owner: the owner's uid.
- * @entries: number of entries.
- * @next_id: the id of the next entry.
- * @mailbox: messages waiting in its server's mailbox.
- * @casts: casts handled.
- * @casts_failed: casts that failed.
- * @alive: a server runs for the list.
- * @writes: writes of the list's file since its server started.
- * @write_errors: writes that failed.
- * @last_error: errno of the last write if it failed, else 0.
- */
-struct list_info {
-	const char *name;
-	size_t name_len;
-	uint32_t owner;
-	uint32_t entries;
-	uint32_t next_id;
-	uint32_t mailbox;
-	uint64_t casts;
-	uint64_t casts_failed;
-	bool alive;
-	uint64_t writes;
-	uint64_t write_errors;
-	uint32_t last_error;
-};
+void open_json_object(struct out *o, const char *key);
+void close_json_object(struct out *o);
+void open_json_array(struct out *o, const char *key);
+void close_json_array(struct out *o);
 
-/**
- * struct stats_info - The whole system's counters (todoctl stats).
- * @servers: live list servers.
- * @max_servers: their limit.
- * @lists: lists of every owner, live or stored.
- * @started: servers started since the module loaded.
- * @evictions: idle servers stopped to make room for others.
- * @busy: new servers refused because every live one was busy.
- */
-struct stats_info {
-	uint32_t servers;
-	uint32_t max_servers;
-	uint32_t lists;
-	uint64_t started;
-	uint64_t evictions;
-	uint64_t busy;
-};
+void print_uint(struct out *o, enum print_type type, const char *key,
+		const char *fmt, uint64_t value);
+void print_string(struct out *o, enum print_type type, const char *key,
+		  const char *fmt, const char *s, size_t len);
+void print_bool(struct out *o, enum print_type type, const char *key,
+		const char *fmt, bool value, const char *yes, const char *no);
+void print_date(struct out *o, enum print_type type, const char *key,
+		const char *fmt, uint32_t date);
+void print_errno(struct out *o, enum print_type type, const char *key,
+		 const char *fmt, int error);
+void print_text(struct out *o, const char *s);
 
-void json_string(FILE *f, const char *s, size_t len);
-
-void out_id(struct out *o, uint32_t id);
-void out_array_begin(struct out *o);
-void out_array_end(struct out *o);
-void out_entry(struct out *o, const struct entry_info *e);
-void out_list(struct out *o, const struct list_info *l);
-void out_stats(struct out *o, const struct stats_info *st);
+size_t utf8_clean(char *dst, const char *src, size_t len);
+const char *errno_name(int error, char *buf, size_t size);
 
 #endif /* TODOCTL_OUTPUT_H */

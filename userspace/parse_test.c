@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the parts of todoctl that do not talk to the kernel:
- * dates, ids, word splitting, JSON escaping, output formats and the
- * grammar of commands.  Each group
+ * dates, ids, word splitting, JSON escaping, each command's text and JSON
+ * output, the grammar of commands and the table of commands.  Each group
  * prints "PASS name" or "FAIL name" (with the failed checks on stderr);
  * the exit status is 1 if any group failed.
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "output.h"
 #include "parse.h"
 #include "request.h"
@@ -244,16 +247,21 @@ static void test_split_escapes(void)
 
 /* ---- JSON and output ---- */
 
-/* Run @fn on a memory stream; return what it printed (to be freed). */
+/* What print_string() makes of @s in JSON (to be freed). */
 static char *capture_json(const char *s, size_t len)
 {
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
+	struct out o;
 
 	if (!f)
 		return NULL;
-	json_string(f, s, len);
+	if (out_init(&o, true, false) == 0) {
+		print_string(&o, PRINT_ANY, "s", "%s", s, len);
+		out_flush(&o, f);
+		out_free(&o);
+	}
 	fclose(f);
 	return buf;
 }
@@ -264,13 +272,14 @@ static int json_is(const char *s, size_t len, const char *want)
 	int ok = got && !strcmp(got, want);
 
 	if (!ok)
-		fprintf(stderr, "    json_string gave %s, want %s\n",
+		fprintf(stderr, "    print_string gave %s, want %s\n",
 			got ? got : "(null)", want);
 	free(got);
 	return ok;
 }
 
-#define JSON_IS(lit, want) CHECK(json_is(lit, sizeof(lit) - 1, want))
+/* A JSON string, as out_flush() prints a lone string value. */
+#define JSON_IS(lit, want) CHECK(json_is(lit, sizeof(lit) - 1, want "\n"))
 
 static void test_json_escaping(void)
 {
@@ -281,7 +290,7 @@ static void test_json_escaping(void)
 	JSON_IS("\\\"", "\"\\\\\\\"\"");
 	JSON_IS("a/b", "\"a/b\"");
 	JSON_IS("tab\tnl\ncr\rbs\bff\f", "\"tab\\tnl\\ncr\\rbs\\bff\\f\"");
-	JSON_IS("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
+	JSON_IS("\x01\x1f", "\"\\u0001\\u001f\"");
 	JSON_IS("nul\0byte", "\"nul\\u0000byte\"");
 }
 
@@ -294,100 +303,183 @@ static void test_json_utf8(void)
 	JSON_IS("日本語", "\"日本語\"");
 	JSON_IS("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\"");	/* U+10FFFF */
 	/* Anything else becomes U+FFFD, one per byte. */
-	JSON_IS("a\xff" "b", "\"a\\ufffdb\"");
-	JSON_IS("\xc0\xaf", "\"\\ufffd\\ufffd\"");		/* overlong */
-	JSON_IS("\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"");	/* overlong */
-	JSON_IS("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");	/* surrogate */
+	JSON_IS("a\xff" "b", "\"a\xef\xbf\xbd" "b\"");
+	JSON_IS("\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"");	/* overlong */
+	JSON_IS("\xe0\x80\xaf",
+		"\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");	/* overlong */
+	JSON_IS("\xed\xa0\x80",
+		"\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");	/* surrogate */
 	JSON_IS("\xf4\x90\x80\x80",
-		"\"\\ufffd\\ufffd\\ufffd\\ufffd\"");		/* > U+10FFFF */
-	JSON_IS("\xe2\x82", "\"\\ufffd\\ufffd\"");		/* truncated */
-	JSON_IS("\x80", "\"\\ufffd\"");			/* lone continuation */
+		"\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+	JSON_IS("\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\"");	/* truncated */
+	JSON_IS("\x80", "\"\xef\xbf\xbd\"");		/* lone continuation */
 }
 
-static char *capture_out(bool json, void (*fn)(struct out *o))
+/*
+ * Feed the reply handler of command @name the attributes of @n messages
+ * built by @put, then run its print handler; return what was printed (to
+ * be freed), as text or JSON.  The dump's array is opened as run_request()
+ * opens it.
+ */
+static char *capture_cmd(bool json, bool pretty, const char *name,
+			 void (*put)(struct nl_msg *msg, int i), int n)
 {
-	struct out o = { .json = json };
+	const struct cmd *c = req_find(name);
+	struct todo_req r = { .spec = c };
 	char *buf = NULL;
 	size_t size = 0;
+	struct out o;
+	FILE *f;
+	int i;
 
-	o.f = open_memstream(&buf, &size);
-	if (!o.f)
+	if (!c || out_init(&o, json, pretty))
 		return NULL;
-	fn(&o);
-	fclose(o.f);
+	if (c->flags & CMD_DUMP)
+		open_json_array(&o, NULL);
+	for (i = 0; i < n; i++) {
+		struct nlattr *tb[TODO_A_MAX + 1];
+		struct nl_msg *msg = nlmsg_alloc();
+
+		put(msg, i);
+		nla_parse(tb, TODO_A_MAX, nlmsg_attrdata(nlmsg_hdr(msg), 0),
+			  nlmsg_attrlen(nlmsg_hdr(msg), 0), NULL);
+		if (c->reply(tb, &o))
+			fprintf(stderr, "    %s: the reply handler failed\n",
+				name);
+		nlmsg_free(msg);
+	}
+	if (c->flags & CMD_DUMP)
+		close_json_array(&o);
+	if (c->print)
+		c->print(&o, &r);
+	f = open_memstream(&buf, &size);
+	if (f) {
+		out_flush(&o, f);
+		fclose(f);
+	}
+	out_free(&o);
 	return buf;
 }
 
-static int out_is(bool json, void (*fn)(struct out *o), const char *want)
+static int cmd_is(bool json, bool pretty, const char *name,
+		  void (*put)(struct nl_msg *msg, int i), int n,
+		  const char *want)
 {
-	char *got = capture_out(json, fn);
+	char *got = capture_cmd(json, pretty, name, put, n);
 	int ok = got && !strcmp(got, want);
 
 	if (!ok)
-		fprintf(stderr, "    output:\n%s\n    want:\n%s\n",
+		fprintf(stderr, "    %s gave:\n%s\n    want:\n%s\n", name,
 			got ? got : "(null)", want);
 	free(got);
 	return ok;
 }
 
-static void print_id(struct out *o)
+static void put_id(struct nl_msg *msg, int i)
 {
-	out_id(o, 42);
+	(void)i;
+	nla_put_u32(msg, TODO_A_ID, 42);
 }
 
-static void print_no_entries(struct out *o)
+static void put_entry(struct nl_msg *msg, int i)
 {
-	out_array_begin(o);
-	out_array_end(o);
+	nla_put_u32(msg, TODO_A_ID, (uint32_t)i + 1);
+	nla_put_u32(msg, TODO_A_DATE, i ? 20190109 : 20181219);
+	nla_put_string(msg, TODO_A_TITLE, i ? "say \"hi\"" : "Dentist");
 }
 
-static void print_entries(struct out *o)
+static void put_list(struct nl_msg *msg, int i)
 {
-	struct entry_info a = { 1, 20181219, "Dentist", 7 };
-	struct entry_info b = { 2, 20190109, "say \"hi\"", 8 };
-
-	out_array_begin(o);
-	out_entry(o, &a);
-	out_entry(o, &b);
-	out_array_end(o);
+	nla_put_string(msg, TODO_A_LIST, i ? "old" : "groceries");
+	nla_put_u32(msg, TODO_A_OWNER, 1001);
+	nla_put_u32(msg, TODO_A_ENTRIES, i ? 0 : 2);
+	nla_put_u32(msg, TODO_A_NEXT_ID, i ? 0 : 3);
+	nla_put_u32(msg, TODO_A_MAILBOX, 0);
+	nla_put_u64(msg, TODO_A_CASTS, i ? 0 : 5);
+	nla_put_u64(msg, TODO_A_CASTS_FAILED, i ? 0 : 1);
+	nla_put_u8(msg, TODO_A_ALIVE, !i);
+	nla_put_u64(msg, TODO_A_WRITES, i ? 0 : 7);
+	nla_put_u64(msg, TODO_A_WRITE_ERRORS, i ? 0 : 2);
+	nla_put_u32(msg, TODO_A_LAST_ERROR, i ? 0 : ENOSPC);
 }
 
-static void print_lists(struct out *o)
+static void put_stats(struct nl_msg *msg, int i)
 {
-	struct list_info l = {
-		.name = "groceries", .name_len = 9, .owner = 1001,
-		.entries = 2, .next_id = 3, .mailbox = 0, .casts = 5,
-		.casts_failed = 1, .alive = true,
-	};
-	struct list_info s = { .name = "old", .name_len = 3, .owner = 1001 };
-
-	out_array_begin(o);
-	out_list(o, &l);
-	out_list(o, &s);
-	out_array_end(o);
+	(void)i;
+	nla_put_u32(msg, TODO_A_SERVERS, 3);
+	nla_put_u32(msg, TODO_A_MAX_SERVERS, 1024);
+	nla_put_u32(msg, TODO_A_LISTS, 10);
+	nla_put_u64(msg, TODO_A_STARTED, 12);
+	nla_put_u64(msg, TODO_A_EVICTIONS, 2);
+	nla_put_u64(msg, TODO_A_BUSY, 0);
 }
 
 static void test_output(void)
 {
-	CHECK(out_is(false, print_id, "42\n"));
-	CHECK(out_is(true, print_id, "{\"id\": 42}\n"));
-	CHECK(out_is(false, print_no_entries, ""));
-	CHECK(out_is(true, print_no_entries, "[]\n"));
-	CHECK(out_is(false, print_entries,
+	CHECK(cmd_is(false, false, "add", put_id, 1, "42\n"));
+	CHECK(cmd_is(true, false, "add", put_id, 1, "{\"id\":42}\n"));
+	CHECK(cmd_is(false, false, "entries", put_entry, 0, ""));
+	CHECK(cmd_is(true, false, "entries", put_entry, 0, "[]\n"));
+	CHECK(cmd_is(false, false, "entries", put_entry, 2,
 		     "1\t2018-12-19\tDentist\n2\t2019-01-09\tsay \"hi\"\n"));
-	CHECK(out_is(true, print_entries,
+	CHECK(cmd_is(true, false, "entries", put_entry, 2,
+		     "[{\"id\":1,\"date\":\"2018-12-19\",\"title\":\"Dentist\"},"
+		     "{\"id\":2,\"date\":\"2019-01-09\",\"title\":\"say \\\"hi\\\"\"}]\n"));
+	CHECK(cmd_is(true, true, "entries", put_entry, 1,
 		     "[\n"
-		     "  {\"id\": 1, \"date\": \"2018-12-19\", \"title\": \"Dentist\"},\n"
-		     "  {\"id\": 2, \"date\": \"2019-01-09\", \"title\": \"say \\\"hi\\\"\"}\n"
+		     "  {\n"
+		     "    \"id\": 1,\n"
+		     "    \"date\": \"2018-12-19\",\n"
+		     "    \"title\": \"Dentist\"\n"
+		     "  }\n"
 		     "]\n"));
-	CHECK(out_is(false, print_lists,
-		     "groceries\tentries=2\tnext_id=3\tmailbox=0\tcasts=5\tcasts_failed=1\tlive\n"
-		     "old\tentries=0\tnext_id=0\tmailbox=0\tcasts=0\tcasts_failed=0\tstored\n"));
-	CHECK(out_is(true, print_lists,
-		     "[\n"
-		     "  {\"name\": \"groceries\", \"owner\": 1001, \"entries\": 2, \"next_id\": 3, \"mailbox\": 0, \"casts\": 5, \"casts_failed\": 1, \"alive\": true, \"writes\": 0, \"write_errors\": 0, \"last_error\": null},\n"
-		     "  {\"name\": \"old\", \"owner\": 1001, \"entries\": 0, \"next_id\": 0, \"mailbox\": 0, \"casts\": 0, \"casts_failed\": 0, \"alive\": false, \"writes\": 0, \"write_errors\": 0, \"last_error\": null}\n"
-		     "]\n"));
+	CHECK(cmd_is(false, false, "lists", put_list, 2,
+		     "groceries\tentries=2\tnext_id=3\tmailbox=0\tcasts=5\tcasts_failed=1\twrites=7\twrite_errors=2\tlast_error=ENOSPC\towner=1001\tlive\n"
+		     "old\tentries=0\tnext_id=0\tmailbox=0\tcasts=0\tcasts_failed=0\twrites=0\twrite_errors=0\tlast_error=none\towner=1001\tstored\n"));
+	CHECK(cmd_is(true, false, "lists", put_list, 2,
+		     "[{\"name\":\"groceries\",\"entries\":2,\"next_id\":3,\"mailbox\":0,\"casts\":5,\"casts_failed\":1,\"writes\":7,\"write_errors\":2,\"last_error\":\"ENOSPC\",\"owner\":1001,\"alive\":true},"
+		     "{\"name\":\"old\",\"entries\":0,\"next_id\":0,\"mailbox\":0,\"casts\":0,\"casts_failed\":0,\"writes\":0,\"write_errors\":0,\"last_error\":null,\"owner\":1001,\"alive\":false}]\n"));
+	CHECK(cmd_is(false, false, "stats", put_stats, 1,
+		     "servers=3\tmax_servers=1024\tlists=10\tstarted=12\tevictions=2\tbusy=0\n"));
+	CHECK(cmd_is(true, false, "stats", put_stats, 1,
+		     "{\"servers\":3,\"max_servers\":1024,\"lists\":10,\"started\":12,\"evictions\":2,\"busy\":0}\n"));
+	CHECK(cmd_is(false, false, "ping", put_id, 0, "pong\n"));
+	CHECK(cmd_is(true, false, "ping", put_id, 0, "{\"pong\":true}\n"));
+	/* Commands that print nothing print nothing in JSON too. */
+	CHECK(cmd_is(true, false, "sync", put_id, 0, ""));
+}
+
+/* What was printed before out_reset() is gone; PRINT_JSON is not text. */
+static void test_output_reset(void)
+{
+	struct out o;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	CHECK(f && out_init(&o, false, false) == 0);
+	if (!f)
+		return;
+	print_uint(&o, PRINT_ANY, "a", "%" PRIu64 "\n", 1);
+	out_reset(&o);
+	print_uint(&o, PRINT_ANY, "a", "%" PRIu64 "\n", 2);
+	print_uint(&o, PRINT_JSON, "b", "%" PRIu64 "\n", 3);
+	print_text(&o, "x\n");
+	CHECK(out_flush(&o, f) == 0);
+	out_free(&o);
+	fclose(f);
+	CHECK(buf && !strcmp(buf, "2\nx\n"));
+	free(buf);
+}
+
+static void test_errno_name(void)
+{
+	char buf[16];
+
+	CHECK(!strcmp(errno_name(ENOSPC, buf, sizeof(buf)), "ENOSPC"));
+	CHECK(!strcmp(errno_name(EIO, buf, sizeof(buf)), "EIO"));
+	CHECK(!strcmp(errno_name(EROFS, buf, sizeof(buf)), "EROFS"));
+	CHECK(!strcmp(errno_name(100000, buf, sizeof(buf)), "100000"));
 }
 
 /* ---- command grammar ---- */
@@ -406,7 +498,7 @@ static int parse_cmd(struct todo_req *r, const char *cmd, char **args,
 
 static void test_request_drop(void)
 {
-	const struct req_spec *spec = req_find("drop");
+	const struct cmd *spec = req_find("drop");
 	char *one[] = { "groceries", NULL };
 	char *none[] = { NULL };
 	char *two[] = { "a", "b", NULL };
@@ -440,6 +532,57 @@ static void test_request_drop(void)
 	CHECK(r.list && !strcmp(r.list, "-x"));
 }
 
+/* Every command is complete, and the help lists it as it is. */
+static void test_table(void)
+{
+	const struct cmd *c;
+	char *buf = NULL, line[256];
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	int n = 0;
+
+	if (!f)
+		return;
+	print_usage(f);
+	fclose(f);
+	for (c = todo_cmds; c->name; c++, n++) {
+		CHECK(c->args && c->summary && c->help);
+		CHECK(req_find(c->name) == c);
+		/* One of: a request (call or dump), or a runner of its own. */
+		CHECK(!!c->run + !!(c->flags & (CMD_CALL | CMD_DUMP)) == 1);
+		CHECK(!(c->flags & (CMD_CALL | CMD_DUMP)) || c->nl_cmd);
+		CHECK(!(c->flags & CMD_REPLY) || c->reply);
+		CHECK(!(c->flags & CMD_DUMP) || c->reply);
+		/* Only mutations take --cast, and only they are casts. */
+		CHECK(!!(c->opts & OPT_CAST) == !!(c->flags & CMD_CAST));
+		snprintf(line, sizeof(line), "\n  %s%s%s", c->name,
+			 *c->args ? " " : "", c->args);
+		CHECK(buf && strstr(buf, line));
+	}
+	CHECK(n == 11);
+	free(buf);
+}
+
+static void test_too_long(void)
+{
+	static char title[TODO_TITLE_MAX + 2], name[TODO_NAME_MAX + 2];
+	struct todo_req r = { .spec = req_find("add") };
+	char why[128];
+
+	memset(title, 't', TODO_TITLE_MAX);
+	memset(name, 'n', TODO_NAME_MAX);
+	r.list = name;
+	r.title = title;
+	CHECK(req_too_long(&r, why, sizeof(why)) == 0);
+	title[TODO_TITLE_MAX] = 't';
+	CHECK(req_too_long(&r, why, sizeof(why)) == -1);
+	CHECK(!strcmp(why, "title too long (4097 bytes; at most 4096)"));
+	title[TODO_TITLE_MAX] = '\0';
+	name[TODO_NAME_MAX] = 'n';
+	CHECK(req_too_long(&r, why, sizeof(why)) == -1);
+	CHECK(!strcmp(why, "list name too long (65 bytes; at most 64)"));
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -454,8 +597,12 @@ static const struct {
 	{ "split: backslash escapes", test_split_escapes },
 	{ "json: quotes, backslashes, control characters", test_json_escaping },
 	{ "json: UTF-8", test_json_utf8 },
-	{ "output: plain and JSON formats", test_output },
+	{ "output: each command's text and JSON", test_output },
+	{ "output: taken back by out_reset()", test_output_reset },
+	{ "output: errno names", test_errno_name },
 	{ "request: drop LIST", test_request_drop },
+	{ "request: the protocol's longest name and title", test_too_long },
+	{ "table: every command complete and in the help", test_table },
 };
 
 int main(void)

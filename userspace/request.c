@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The grammar of each command, shared by the command line and batch lines:
- * positional arguments in a fixed order, long options anywhere among them
+ * The grammar of each command (its entry in todo_cmds[], cmd.c), shared by
+ * the command line and batch lines: positional arguments in a fixed order, long options anywhere among them
  * ("--date DATE" or "--date=DATE"), and "--" to end the options so that a
  * title may start with '-'.  Whatever the grammar refuses is a usage
  * error, reported before anything is sent; the kernel judges the rest.
@@ -14,93 +14,6 @@
 #include "parse.h"
 #include "request.h"
 
-enum arg_kind {
-	ARG_NONE,
-	ARG_LIST,
-	ARG_DATE,
-	ARG_TITLE,
-	ARG_ID,
-	ARG_FILE,
-};
-
-#define REQ_MAX_ARGS	3
-
-#define OPT_CAST	0x1
-#define OPT_DATE	0x2
-#define OPT_TITLE	0x4
-#define OPT_SYNC	0x8
-
-/**
- * struct req_spec - The grammar of a command and the request it makes.
- * @name: the command's name.
- * @op: which command it is.
- * @cmd: its TODO_CMD_*, or 0 if it is not a single request.
- * @dump: the request is a dump (NLM_F_DUMP).
- * @mutation: it changes a list: a call, or a cast with --cast.
- * @args: its positional arguments, in order.
- * @required: how many of @args must be given.
- * @opts: the OPT_* it accepts besides --help.
- */
-struct req_spec {
-	const char *name;
-	enum req_op op;
-	uint8_t cmd;
-	bool dump;
-	bool mutation;
-	enum arg_kind args[REQ_MAX_ARGS];
-	int required;
-	unsigned int opts;
-};
-
-static const struct req_spec req_specs[] = {
-	{
-		.name = "add", .op = OP_ADD, .cmd = TODO_CMD_ADD,
-		.mutation = true,
-		.args = { ARG_LIST, ARG_DATE, ARG_TITLE }, .required = 3,
-		.opts = OPT_CAST | OPT_SYNC,
-	},
-	{
-		.name = "entries", .op = OP_ENTRIES, .cmd = TODO_CMD_GET,
-		.dump = true,
-		.args = { ARG_LIST, ARG_DATE }, .required = 1,
-	},
-	{
-		.name = "update", .op = OP_UPDATE, .cmd = TODO_CMD_UPDATE,
-		.mutation = true,
-		.args = { ARG_LIST, ARG_ID }, .required = 2,
-		.opts = OPT_CAST | OPT_DATE | OPT_TITLE,
-	},
-	{
-		.name = "delete", .op = OP_DELETE, .cmd = TODO_CMD_DELETE,
-		.mutation = true,
-		.args = { ARG_LIST, ARG_ID }, .required = 2,
-		.opts = OPT_CAST,
-	},
-	{
-		.name = "lists", .op = OP_LISTS, .cmd = TODO_CMD_LISTS,
-		.dump = true,
-	},
-	{
-		.name = "ping", .op = OP_PING, .cmd = TODO_CMD_PING,
-		.args = { ARG_LIST },
-	},
-	{
-		.name = "sync", .op = OP_SYNC, .cmd = TODO_CMD_SYNC,
-		.args = { ARG_LIST },
-	},
-	{
-		.name = "drop", .op = OP_DROP, .cmd = TODO_CMD_DROP,
-		.args = { ARG_LIST }, .required = 1,
-	},
-	{
-		.name = "stats", .op = OP_STATS, .cmd = TODO_CMD_STATS,
-	},
-	{
-		.name = "batch", .op = OP_BATCH,
-		.args = { ARG_FILE },
-	},
-};
-
 static const struct {
 	const char *name;
 	unsigned int flag;
@@ -110,6 +23,7 @@ static const struct {
 	{ "date", OPT_DATE, true },
 	{ "title", OPT_TITLE, true },
 	{ "sync", OPT_SYNC, false },
+	{ "force", OPT_FORCE, false },
 };
 
 static const char *const arg_names[] = {
@@ -118,6 +32,7 @@ static const char *const arg_names[] = {
 	[ARG_TITLE] = "TITLE",
 	[ARG_ID] = "ID",
 	[ARG_FILE] = "FILE",
+	[ARG_COMMAND] = "COMMAND",
 };
 
 /**
@@ -126,30 +41,30 @@ static const char *const arg_names[] = {
  *
  * Return: its grammar, or NULL.
  */
-const struct req_spec *req_find(const char *name)
+const struct cmd *req_find(const char *name)
 {
-	size_t i;
+	const struct cmd *c;
 
-	for (i = 0; i < sizeof(req_specs) / sizeof(req_specs[0]); i++) {
-		if (!strcmp(req_specs[i].name, name))
-			return &req_specs[i];
+	for (c = todo_cmds; c->name; c++) {
+		if (!strcmp(c->name, name))
+			return c;
 	}
 	return NULL;
 }
 
-const char *req_name(const struct req_spec *spec)
+const char *req_name(const struct cmd *spec)
 {
 	return spec->name;
 }
 
-enum req_op req_op(const struct req_spec *spec)
+enum req_op req_op(const struct cmd *spec)
 {
 	return spec->op;
 }
 
-bool req_is_mutation(const struct req_spec *spec)
+bool req_is_mutation(const struct cmd *spec)
 {
-	return spec->mutation;
+	return spec->flags & CMD_CAST;
 }
 
 static int req_date(struct todo_req *r, const char *s, char *why,
@@ -186,6 +101,9 @@ static int req_positional(struct todo_req *r, enum arg_kind kind,
 		return 0;
 	case ARG_FILE:
 		r->file = arg;
+		return 0;
+	case ARG_COMMAND:
+		r->command = arg;
 		return 0;
 	case ARG_NONE:
 		break;
@@ -239,6 +157,9 @@ static int req_option(struct todo_req *r, int argc, char **argv, int *i,
 		case OPT_SYNC:
 			r->sync = true;
 			return 0;
+		case OPT_FORCE:
+			r->force = true;
+			return 0;
 		}
 	}
 unknown:
@@ -265,7 +186,7 @@ static bool is_option(const char *arg)
  *
  * Return: 0, or -1 on a usage error.
  */
-int req_parse(struct todo_req *r, const struct req_spec *spec, int argc,
+int req_parse(struct todo_req *r, const struct cmd *spec, int argc,
 	      char **argv, char *why, size_t why_size)
 {
 	bool options = true;
@@ -288,22 +209,50 @@ int req_parse(struct todo_req *r, const struct req_spec *spec, int argc,
 		} else if (options && is_option(arg)) {
 			if (req_option(r, argc, argv, &i, why, why_size))
 				return -1;
-		} else if (npos == REQ_MAX_ARGS || !spec->args[npos]) {
+		} else if (npos == REQ_MAX_ARGS || !spec->argv[npos]) {
 			snprintf(why, why_size, "unexpected argument '%s'",
 				 arg);
 			return -1;
-		} else if (req_positional(r, spec->args[npos++], arg, why,
+		} else if (req_positional(r, spec->argv[npos++], arg, why,
 					  why_size)) {
 			return -1;
 		}
 	}
 	if (npos < spec->required) {
 		snprintf(why, why_size, "missing %s",
-			 arg_names[spec->args[npos]]);
+			 arg_names[spec->argv[npos]]);
 		return -1;
 	}
-	if (spec->op == OP_UPDATE && !r->has_date && !r->title) {
-		snprintf(why, why_size, "nothing to change: give --date or --title");
+	return spec->parse ? spec->parse(r, why, why_size) : 0;
+}
+
+/**
+ * req_too_long() - Whether a string is too long for the protocol.
+ * @r: a parsed command.
+ * @why: set to what is too long (no prefix, no newline).
+ * @why_size: size of @why.
+ *
+ * A name longer than TODO_NAME_MAX or a title longer than TODO_TITLE_MAX
+ * is refused before it is sent: the kernel would refuse it anyway, and
+ * libnl silently truncates the length of an attribute past 65535 bytes,
+ * which would send something else than what was asked.
+ *
+ * Return: 0, or -1 with @why set.
+ */
+int req_too_long(const struct todo_req *r, char *why, size_t why_size)
+{
+	size_t len;
+
+	if (r->list && (len = strlen(r->list)) > TODO_NAME_MAX) {
+		snprintf(why, why_size,
+			 "list name too long (%zu bytes; at most %d)", len,
+			 TODO_NAME_MAX);
+		return -1;
+	}
+	if (r->title && (len = strlen(r->title)) > TODO_TITLE_MAX) {
+		snprintf(why, why_size,
+			 "title too long (%zu bytes; at most %d)", len,
+			 TODO_TITLE_MAX);
 		return -1;
 	}
 	return 0;
@@ -322,13 +271,13 @@ int req_parse(struct todo_req *r, const struct req_spec *spec, int argc,
 struct nl_msg *req_msg(struct tnl *nl, const struct todo_opts *o,
 		       const struct todo_req *r, bool ack)
 {
-	const struct req_spec *spec = r->spec;
+	const struct cmd *spec = r->spec;
 	size_t payload = (r->list ? strlen(r->list) : 0) +
 			 (r->title ? strlen(r->title) : 0);
-	int flags = spec->dump ? NLM_F_DUMP : ack ? NLM_F_ACK : 0;
+	int flags = (spec->flags & CMD_DUMP) ? NLM_F_DUMP : ack ? NLM_F_ACK : 0;
 	struct nl_msg *msg;
 
-	msg = tnl_msg_new(nl, spec->cmd, flags, payload);
+	msg = tnl_msg_new(nl, spec->nl_cmd, flags, payload);
 	if (!msg)
 		return NULL;
 	if ((r->list && nla_put_string(msg, TODO_A_LIST, r->list) < 0) ||

@@ -65,8 +65,8 @@ fi
 # in that order of use; l9 is used again, so l10 goes for "new".
 "${as6100[@]}" entries l9 > /dev/null
 "${as6100[@]}" add new 2019-01-02 x > /dev/null
-alive() { "${as6100[@]}" --json lists | tr '}' '\n' | grep "\"name\": \"$1\"" |
-	  grep -c '"alive": true'; }
+alive() { "${as6100[@]}" --json lists | tr '}' '\n' | grep "\"name\":\"$1\"" |
+	  grep -c '"alive":true'; }
 if [ "$(alive l9)" = 1 ] && [ "$(alive new)" = 1 ] && [ "$(alive l10)" = 0 ]; then
 	pass "the least recently used idle server is the one evicted"
 else
@@ -106,8 +106,8 @@ todoctl drop fourteen
 expect_ok "a dropped list makes room" todoctl add fifteen 2019-01-01 x
 
 # A victim whose store fails stays, and is not tried again and again.
-errors() { todoctl --json lists | tr '}' '\n' | grep "\"name\": \"$1\"" |
-	   sed -n 's/.*"write_errors": \([0-9]*\).*/\1/p'; }
+errors() { todoctl --json lists | tr '}' '\n' | grep "\"name\":\"$1\"" |
+	   sed -n 's/.*"write_errors":\([0-9]*\).*/\1/p'; }
 reload max_servers=2 idle_timeout=0 call_timeout_ms=2000
 todoctl add --sync a 2019-01-01 first > /dev/null
 todoctl add --sync b 2019-01-01 first > /dev/null

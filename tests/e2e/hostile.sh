@@ -129,7 +129,8 @@ reload max_title_len=4096
 t=$(head -c 4096 /dev/zero | tr '\0' x)
 expect "a 4096-byte title is accepted" 1 \
 	todoctl add --sync long 2018-12-19 "$t"
-expect_fail "a 4097-byte title is refused" "failed policy validation" \
+expect_fail "a 4097-byte title is refused before it is sent" \
+	"title too long (4097 bytes; at most 4096)" \
 	todoctl add long 2018-12-19 "${t}x"
 for i in $(seq 2 20); do
 	todoctl add --cast long 2018-12-20 "$t"

@@ -173,7 +173,7 @@ if [ $rc = 0 ] && [ "$out" = 41 ] &&
 else
 	fail "a call after a failed store: exit $rc, out '$out', stderr '$(cat /tmp/warn)'"
 fi
-if todoctl --json lists | grep -q '"name": "full".*"last_error": "No space left on device"'; then
+if todoctl --json lists | grep -q '"name":"full".*"last_error":"ENOSPC"'; then
 	pass "lists shows the last error (ENOSPC)"
 else
 	fail "lists shows the last error: $(todoctl --json lists)"
