@@ -43,6 +43,13 @@ static void usage(FILE *f)
 "Routes (the book's):\n"
 "  POST /add_entry?list=L&date=YYYY-MM-DD&title=T[&sync=1]   200 OK\n"
 "  GET  /entries?list=L&date=YYYY-MM-DD                      200 text/plain\n"
+"JSON API:\n"
+"  GET    /lists\n"
+"  GET    /lists/NAME/entries[?date=YYYY-MM-DD]\n"
+"  POST   /lists/NAME/entries      {\"date\": D, \"title\": T}  201 {\"id\": N}\n"
+"  GET    /lists/NAME/entries/ID\n"
+"  PATCH  /lists/NAME/entries/ID   {\"date\"?: D, \"title\"?: T}  204\n"
+"  DELETE /lists/NAME/entries/ID                             204\n"
 "\n"
 "See todo-httpd(8).\n");
 }

@@ -10,7 +10,14 @@
  *						entry of that date, joined by
  *						"\n"
  *
- * Other paths are answered 404, with a JSON error body.
+ * and a JSON API:
+ *
+ *	GET    /lists				[{"name", "entries", ...}]
+ *	GET    /lists/NAME/entries[?date=D]	[{"id", "date", "title"}]
+ *	POST   /lists/NAME/entries		{"date", "title"} -> 201 {"id"}
+ *	GET    /lists/NAME/entries/ID		{"id", "date", "title"}
+ *	PATCH  /lists/NAME/entries/ID		{"date"?, "title"?} -> 204
+ *	DELETE /lists/NAME/entries/ID		204
  *
  * Every request is checked whole (path, percent-encoding, parameters,
  * body) before anything is sent to the kernel, and each makes one
@@ -502,6 +509,18 @@ static void ents_free(struct ents *es)
 	free(es->v);
 }
 
+static struct json_object *ent_json(const struct ent *e)
+{
+	struct json_object *o = json_object_new_object();
+	char date[DATE_BUF_SIZE];
+
+	format_date(e->date, date);
+	json_object_object_add(o, "id", json_object_new_int64(e->id));
+	json_object_object_add(o, "date", json_object_new_string(date));
+	json_object_object_add(o, "title", json_object_new_string(e->title));
+	return o;
+}
+
 /* POST /add_entry?list=L&date=D&title=T[&sync=1] */
 static void route_add_entry(struct MHD_Connection *conn, struct hresp *r)
 {
@@ -582,10 +601,269 @@ out:
 	free(date);
 }
 
+static int reply_list(struct nlattr **tb, void *arg)
+{
+	struct json_object *a = arg, *o;
+	char *name;
+
+	if (!tb[TODO_A_LIST])
+		return EPROTO;
+	name = strndup(nla_data(tb[TODO_A_LIST]), tnl_strlen(tb[TODO_A_LIST]));
+	if (!name)
+		return ENOMEM;
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(name));
+	free(name);
+	if (tb[TODO_A_ENTRIES])
+		json_object_object_add(o, "entries", json_object_new_int64(
+				       nla_get_u32(tb[TODO_A_ENTRIES])));
+	if (tb[TODO_A_NEXT_ID])
+		json_object_object_add(o, "next_id", json_object_new_int64(
+				       nla_get_u32(tb[TODO_A_NEXT_ID])));
+	if (tb[TODO_A_ALIVE])
+		json_object_object_add(o, "alive", json_object_new_boolean(
+				       nla_get_u8(tb[TODO_A_ALIVE])));
+	json_object_array_add(a, o);
+	return 0;
+}
+
+/* GET /lists */
+static void route_lists(struct hresp *r)
+{
+	struct op op = { .cmd = TODO_CMD_LISTS, .dump = true };
+	struct json_object *a = json_object_new_array();
+	struct tnl_error err;
+
+	if (op_run(&op, reply_list, a, &err) < 0) {
+		json_object_put(a);
+		resp_nl_error(r, true, &err);
+		return;
+	}
+	resp_json(r, MHD_HTTP_OK, a);
+}
+
+/* GET /lists/NAME/entries[?date=D] */
+static void route_list_entries(struct MHD_Connection *conn, const char *list,
+			       struct hresp *r)
+{
+	struct op op = { .cmd = TODO_CMD_GET, .dump = true, .list = list };
+	struct ents es = { 0 };
+	struct json_object *a;
+	struct tnl_error err;
+	char *date;
+	size_t i;
+
+	if (query_param(conn, "date", &date, r, true) < 0)
+		return;
+	if (date && check_date(date, &op.date, r, true) < 0)
+		goto out;
+	op.has_date = date != NULL;
+	if (op_run(&op, reply_entry, &es, &err) < 0) {
+		resp_nl_error(r, true, &err);
+		goto out;
+	}
+	a = json_object_new_array();
+	for (i = 0; i < es.n; i++)
+		json_object_array_add(a, ent_json(&es.v[i]));
+	resp_json(r, MHD_HTTP_OK, a);
+out:
+	ents_free(&es);
+	free(date);
+}
+
+/* GET /lists/NAME/entries/ID */
+static void route_entry_get(const char *list, uint32_t id, struct hresp *r)
+{
+	struct op op = { .cmd = TODO_CMD_GET, .list = list, .id = id };
+	struct ents es = { 0 };
+	struct tnl_error err;
+
+	if (op_run(&op, reply_entry, &es, &err) < 0)
+		resp_nl_error(r, true, &err);
+	else if (es.n != 1)
+		resp_error(r, true, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			   "no entry in the kernel's answer");
+	else
+		resp_json(r, MHD_HTTP_OK, ent_json(&es.v[0]));
+	ents_free(&es);
+}
+
+/*
+ * The JSON object of a request body: "date" and "title" strings, each
+ * optional, nothing else.  Return: 0, or -1 with @r set.
+ */
+static int body_fields(const struct hreq *q, struct json_object **objp,
+		       const char **date, const char **title,
+		       struct hresp *r)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+
+	*objp = NULL;
+	*date = NULL;
+	*title = NULL;
+	if (q->too_large) {
+		resp_error(r, true, MHD_HTTP_CONTENT_TOO_LARGE,
+			   "request body too large");
+		return -1;
+	}
+	tok = json_tokener_new();
+	if (!tok) {
+		resp_error(r, true, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			   tnl_strerror(ENOMEM));
+		return -1;
+	}
+	obj = json_tokener_parse_ex(tok, q->body ? q->body : "", (int)q->len);
+	if (obj && json_tokener_get_error(tok) == json_tokener_success &&
+	    json_tokener_get_parse_end(tok) < q->len) {
+		/* Only white space may follow the object. */
+		size_t i;
+
+		for (i = json_tokener_get_parse_end(tok); i < q->len; i++) {
+			if (!strchr(" \t\r\n", q->body[i])) {
+				json_object_put(obj);
+				obj = NULL;
+				break;
+			}
+		}
+	}
+	json_tokener_free(tok);
+	if (!obj || !json_object_is_type(obj, json_type_object)) {
+		json_object_put(obj);
+		resp_error(r, true, MHD_HTTP_BAD_REQUEST,
+			   "request body is not a JSON object");
+		return -1;
+	}
+	json_object_object_foreach(obj, key, val) {
+		const char **field;
+
+		if (!strcmp(key, "date")) {
+			field = date;
+		} else if (!strcmp(key, "title")) {
+			field = title;
+		} else {
+			resp_errorf(r, true, MHD_HTTP_BAD_REQUEST,
+				    "unknown field '%.64s'", key);
+			goto fail;
+		}
+		if (!json_object_is_type(val, json_type_string)) {
+			resp_errorf(r, true, MHD_HTTP_BAD_REQUEST,
+				    "field '%s' must be a string", key);
+			goto fail;
+		}
+		*field = json_object_get_string(val);
+		if (strlen(*field) != (size_t)json_object_get_string_len(val)) {
+			resp_errorf(r, true, MHD_HTTP_BAD_REQUEST,
+				    "field '%s' contains a NUL", key);
+			goto fail;
+		}
+	}
+	*objp = obj;
+	return 0;
+fail:
+	json_object_put(obj);
+	return -1;
+}
+
+/* POST /lists/NAME/entries {"date": D, "title": T} */
+static void route_entry_add(struct MHD_Connection *conn, const char *list,
+			    const struct hreq *q, struct hresp *r)
+{
+	struct op op = { .cmd = TODO_CMD_ADD, .list = list };
+	const char *date, *title;
+	struct json_object *obj, *o;
+	struct tnl_error err;
+	uint32_t id = 0;
+	bool sync;
+
+	if (query_sync(conn, &sync, r, true) < 0 ||
+	    body_fields(q, &obj, &date, &title, r) < 0)
+		return;
+	if (!date || !title) {
+		resp_errorf(r, true, MHD_HTTP_BAD_REQUEST,
+			    "missing field '%s'", date ? "title" : "date");
+		goto out;
+	}
+	if (check_date(date, &op.date, r, true) < 0 ||
+	    check_title(title, r, true) < 0)
+		goto out;
+	op.has_date = true;
+	op.title = title;
+	if (op_run(&op, reply_id, &id, &err) < 0) {
+		resp_nl_error(r, true, &err);
+		goto out;
+	}
+	if (sync && run_sync(list, r, true) < 0)
+		goto out;
+	o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_int64(id));
+	resp_json(r, MHD_HTTP_CREATED, o);
+	if (asprintf(&r->location, "/lists/%s/entries/%u", list, id) < 0)
+		r->location = NULL;
+out:
+	json_object_put(obj);
+}
+
+/* PATCH /lists/NAME/entries/ID {"date"?: D, "title"?: T} */
+static void route_entry_update(struct MHD_Connection *conn, const char *list,
+			       uint32_t id, const struct hreq *q,
+			       struct hresp *r)
+{
+	struct op op = { .cmd = TODO_CMD_UPDATE, .list = list, .id = id };
+	const char *date, *title;
+	struct json_object *obj;
+	struct tnl_error err;
+	bool sync;
+
+	if (query_sync(conn, &sync, r, true) < 0 ||
+	    body_fields(q, &obj, &date, &title, r) < 0)
+		return;
+	if (!date && !title) {
+		resp_error(r, true, MHD_HTTP_BAD_REQUEST,
+			   "nothing to change: give date or title");
+		goto out;
+	}
+	if ((date && check_date(date, &op.date, r, true) < 0) ||
+	    (title && check_title(title, r, true) < 0))
+		goto out;
+	op.has_date = date != NULL;
+	op.title = title;
+	if (op_run(&op, NULL, NULL, &err) < 0) {
+		resp_nl_error(r, true, &err);
+		goto out;
+	}
+	if (sync && run_sync(list, r, true) < 0)
+		goto out;
+	r->status = MHD_HTTP_NO_CONTENT;
+out:
+	json_object_put(obj);
+}
+
+/* DELETE /lists/NAME/entries/ID */
+static void route_entry_delete(struct MHD_Connection *conn, const char *list,
+			       uint32_t id, struct hresp *r)
+{
+	struct op op = { .cmd = TODO_CMD_DELETE, .list = list, .id = id };
+	struct tnl_error err;
+	bool sync;
+
+	if (query_sync(conn, &sync, r, true) < 0)
+		return;
+	if (op_run(&op, NULL, NULL, &err) < 0) {
+		resp_nl_error(r, true, &err);
+		return;
+	}
+	if (sync && run_sync(list, r, true) < 0)
+		return;
+	r->status = MHD_HTTP_NO_CONTENT;
+}
+
 /* ---- dispatch ---- */
 
 #define ALLOW_GET	"GET, HEAD"
 #define ALLOW_POST	"POST"
+#define ALLOW_COLL	"GET, HEAD, POST"
+#define ALLOW_ITEM	"GET, HEAD, PATCH, DELETE"
 
 static bool is_get(const char *m)
 {
@@ -635,9 +913,8 @@ static void route(struct MHD_Connection *conn, const char *url,
 {
 	char *seg[4];
 	char *buf = malloc(strlen(url) + 1);
+	uint32_t id;
 	int n;
-
-	(void)q;
 
 	if (!buf) {
 		resp_error(r, true, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -660,6 +937,29 @@ static void route(struct MHD_Connection *conn, const char *url,
 			method_not_allowed(r, false, ALLOW_GET);
 		else
 			route_entries(conn, r);
+	} else if (n == 1 && !strcmp(seg[0], "lists")) {
+		if (!is_get(method))
+			method_not_allowed(r, true, ALLOW_GET);
+		else
+			route_lists(r);
+	} else if (n == 3 && !strcmp(seg[0], "lists") &&
+		   !strcmp(seg[2], "entries")) {
+		if (is_get(method))
+			route_list_entries(conn, seg[1], r);
+		else if (!strcmp(method, MHD_HTTP_METHOD_POST))
+			route_entry_add(conn, seg[1], q, r);
+		else
+			method_not_allowed(r, true, ALLOW_COLL);
+	} else if (n == 4 && !strcmp(seg[0], "lists") &&
+		   !strcmp(seg[2], "entries") && !parse_id(seg[3], &id)) {
+		if (is_get(method))
+			route_entry_get(seg[1], id, r);
+		else if (!strcmp(method, MHD_HTTP_METHOD_PATCH))
+			route_entry_update(conn, seg[1], id, q, r);
+		else if (!strcmp(method, MHD_HTTP_METHOD_DELETE))
+			route_entry_delete(conn, seg[1], id, r);
+		else
+			method_not_allowed(r, true, ALLOW_ITEM);
 	} else {
 		resp_error(r, true, MHD_HTTP_NOT_FOUND, "no such resource");
 	}
