@@ -400,7 +400,7 @@ for i in 1 2 3 4; do
 	cpids+=($!)
 done
 wait "${cpids[@]}"
-codes=$(cat "$work"/code? | tr '\n' ' ')
+codes=$(for f in "$work"/code?; do printf '%s ' "$(cat "$f")"; done)
 ra='' rb=''
 for i in 1 2 3 4; do
 	if [ "$(cat "$work/code$i")" = 503 ]; then
