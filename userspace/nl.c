@@ -80,8 +80,9 @@ struct tnl {
 /*
  * errno of the last receive, set by tnl_recv(): libnl reports ENOBUFS as
  * NLE_NOMEM, and its receive hook has no argument to put it elsewhere.
+ * One per thread, so that threads may each use a connection of their own.
  */
-static int tnl_recv_errno;
+static __thread int tnl_recv_errno;
 
 /*
  * Attributes of replies: every one that is read.  Strings must end in a
@@ -331,14 +332,17 @@ static int tnl_set_rcvbuf(struct tnl *nl)
 }
 
 /**
- * tnl_open() - Connect to the "todo" generic netlink family.
+ * tnl_connect() - Connect to the "todo" family, saying why it failed.
  * @nlp: set to the connection on success.
+ * @err: on failure, its errno (ENOPKG if the module is not loaded) and,
+ *	in @err->msg, a sentence saying what failed.
  *
- * Says on stderr why it failed, e.g. that the module is not loaded.
+ * Prints nothing.  A connection is for one thread at a time; threads may
+ * each have their own.
  *
  * Return: 0 or -1.
  */
-int tnl_open(struct tnl **nlp)
+int tnl_connect(struct tnl **nlp, struct tnl_error *err)
 {
 	struct tnl *nl;
 	int one = 1;
@@ -348,44 +352,57 @@ int tnl_open(struct tnl **nlp)
 	if (nl)
 		nl->sk = nl_socket_alloc();
 	if (!nl || !nl->sk) {
-		fprintf(stderr, "todoctl: %s\n", tnl_strerror(ENOMEM));
+		tnl_error_set(err, ENOMEM);
+		snprintf(err->msg, sizeof(err->msg), "%s",
+			 tnl_strerror(ENOMEM));
 		goto fail;
 	}
 	nl_socket_disable_auto_ack(nl->sk);
 	ret = genl_connect(nl->sk);
 	if (ret < 0) {
-		fprintf(stderr, "todoctl: cannot open a generic netlink socket: %s\n",
-			nl_geterror(ret));
+		tnl_error_set(err, tnl_nlerr(ret));
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot open a generic netlink socket: %s",
+			 nl_geterror(ret));
 		goto fail;
 	}
 	fd = nl_socket_get_fd(nl->sk);
 	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
-		fprintf(stderr, "todoctl: cannot enable extended acks: %s\n",
-			strerror(errno));
+		tnl_error_set(err, errno);
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot enable extended acks: %s", strerror(errno));
 		goto fail;
 	}
 	ret = tnl_set_rcvbuf(nl);
 	if (ret < 0) {
-		fprintf(stderr, "todoctl: cannot size the receive buffer: %s\n",
-			nl_geterror(ret));
+		tnl_error_set(err, tnl_nlerr(ret));
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot size the receive buffer: %s",
+			 nl_geterror(ret));
 		goto fail;
 	}
 	nl->family = genl_ctrl_resolve(nl->sk, TODO_FAMILY_NAME);
 	if (nl->family == -NLE_OBJ_NOTFOUND) {
-		fprintf(stderr, "todoctl: the todo module is not loaded (no generic netlink family \"%s\")\n",
-			TODO_FAMILY_NAME);
+		tnl_error_set(err, ENOPKG);
+		snprintf(err->msg, sizeof(err->msg),
+			 "the todo module is not loaded (no generic netlink family \"%s\")",
+			 TODO_FAMILY_NAME);
 		goto fail;
 	}
 	if (nl->family < 0) {
-		fprintf(stderr, "todoctl: cannot resolve the generic netlink family \"%s\": %s\n",
-			TODO_FAMILY_NAME, nl_geterror(nl->family));
+		tnl_error_set(err, tnl_nlerr(nl->family));
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot resolve the generic netlink family \"%s\": %s",
+			 TODO_FAMILY_NAME, nl_geterror(nl->family));
 		goto fail;
 	}
 	ret = tnl_set_callbacks(nl);
 	if (ret < 0) {
-		fprintf(stderr, "todoctl: cannot set up netlink callbacks: %s\n",
-			nl_geterror(ret));
+		tnl_error_set(err, tnl_nlerr(ret));
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot set up netlink callbacks: %s",
+			 nl_geterror(ret));
 		goto fail;
 	}
 	*nlp = nl;
@@ -393,6 +410,24 @@ int tnl_open(struct tnl **nlp)
 
 fail:
 	tnl_close(nl);
+	return -1;
+}
+
+/**
+ * tnl_open() - Connect to the "todo" generic netlink family.
+ * @nlp: set to the connection on success.
+ *
+ * Says on stderr why it failed, e.g. that the module is not loaded.
+ *
+ * Return: 0 or -1.
+ */
+int tnl_open(struct tnl **nlp)
+{
+	struct tnl_error err;
+
+	if (tnl_connect(nlp, &err) == 0)
+		return 0;
+	fprintf(stderr, "todoctl: %s\n", err.msg);
 	return -1;
 }
 
@@ -679,6 +714,8 @@ const char *tnl_strerror(int error)
 		return "list ids exhausted";
 	case ESHUTDOWN:
 		return "module is unloading";
+	case ENOPKG:
+		return "the todo module is not loaded";
 	case EINTR:
 		return "interrupted";
 	case ENOMEM:

@@ -41,6 +41,7 @@ typedef void (*tnl_error_fn)(uint32_t seq, const struct tnl_error *err,
 			     void *arg);
 
 int tnl_open(struct tnl **nlp);
+int tnl_connect(struct tnl **nlp, struct tnl_error *err);
 void tnl_close(struct tnl *nl);
 bool tnl_overrun(const struct tnl *nl);
 
