@@ -173,6 +173,12 @@ static int todo_nl_date(struct nlattr *nla, struct netlink_ext_ack *extack,
 	return 0;
 }
 
+/*
+ * The one check of a request's title, before it reaches a list (which
+ * takes it as it is): its text, and its length against max_title_len.
+ * The policy's TODO_TITLE_MAX is max_title_len's ceiling, not another
+ * limit.
+ */
 static int todo_nl_title(struct nlattr *nla, struct netlink_ext_ack *extack)
 {
 	int err = todo_title_check(nla_data(nla), todo_nla_strlen(nla),
@@ -594,7 +600,7 @@ static int __todo_nl_get_start(struct netlink_callback *cb,
 	}
 	/* Room for one entry with the longest title, whatever the reader. */
 	cb->min_dump_alloc = 2 * PAGE_SIZE;
-	ctx->server = todo_cache_find(&key);
+	ctx->server = todo_cache_get_stored(&key);
 	if (IS_ERR(ctx->server)) {
 		err = todo_nl_err(extack, PTR_ERR(ctx->server));
 		ctx->server = NULL;
@@ -802,7 +808,7 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 	err = todo_nl_owner(skb, info->attrs, info->extack, &key.owner);
 	if (err)
 		return err;
-	n = todo_cache_grab(key.owner, &all, &timeout);
+	n = todo_cache_get_owner_live(key.owner, &all, &timeout);
 	if (n < 0)
 		return todo_nl_err(info->extack, n);
 	err = n ? todo_nl_sync_all(all, n, info->extack, &timeout) : 0;
