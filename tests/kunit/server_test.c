@@ -20,6 +20,7 @@
 #include "params.h"
 #include "quota.h"
 #include "server.h"
+#include "store.h"
 
 #define OWNER	4000000U
 
