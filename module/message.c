@@ -15,6 +15,12 @@
 
 #include "message.h"
 
+/* A SYNC's wait on the store ended: answer the message. */
+static void todo_msg_sync_done(struct todo_store_waiter *w, int err)
+{
+	todo_msg_finish(container_of(w, struct todo_msg, sync), err);
+}
+
 /**
  * todo_msg_alloc() - Allocate a message holding one reference.
  * @op: the request.
@@ -39,6 +45,8 @@ struct todo_msg *todo_msg_alloc(enum todo_op op, const char *title,
 	INIT_LIST_HEAD(&msg->node);
 	refcount_set(&msg->ref, 1);
 	init_completion(&msg->done);
+	INIT_LIST_HEAD(&msg->sync.node);
+	msg->sync.done = todo_msg_sync_done;
 	msg->op = op;
 	if (title) {
 		msg->has_title = true;

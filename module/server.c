@@ -86,7 +86,7 @@ static void todo_server_sync(struct todo_server *s, struct todo_msg *msg)
 {
 	if (!todo_store_busy(&s->store) && s->gen != todo_store_durable_gen(&s->store))
 		todo_server_persist(s);
-	todo_store_wait(&s->store, msg, s->gen);
+	todo_store_wait(&s->store, &msg->sync, s->gen);
 }
 
 /* The list's &todo_list.charge while the server pays for it. */
@@ -527,7 +527,7 @@ int todo_server_send(struct todo_server *s, struct todo_msg *msg,
 {
 	might_sleep();
 	msg->cast = false;
-	msg->abandoned = false;
+	msg->sync.abandoned = false;
 	return todo_mailbox_send(&s->mbox, msg, timeout);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_send);
@@ -562,8 +562,8 @@ int todo_server_wait(struct todo_server *s, struct todo_msg *msg,
 	*timeout = 0;
 	if (!todo_mailbox_cancel(&s->mbox, msg)) {
 		/* Not queued: taken, parked on the store, or answered. */
-		WRITE_ONCE(msg->abandoned, true);
-		if (!todo_store_cancel(&s->store, msg) &&
+		WRITE_ONCE(msg->sync.abandoned, true);
+		if (!todo_store_cancel(&s->store, &msg->sync) &&
 		    completion_done(&msg->done))
 			return msg->err;	/* answered meanwhile */
 	}

@@ -12,8 +12,9 @@
  *
  * Must not: do any I/O, know where or how a list is written (the worker
  * in database.c and storage.c do), know the index of files, or sleep
- * under &todo_store.lock.  It completes a SYNC message only through
- * todo_msg_finish(), after moving it out of its waiters under the lock.
+ * under &todo_store.lock.  It knows nothing of messages: whoever waits
+ * (a SYNC message) embeds a struct todo_store_waiter and is answered
+ * through its callback, once, by whoever unlinked it under the lock.
  */
 #include <kunit/visibility.h>
 #include <linux/export.h>
@@ -23,7 +24,6 @@
 #include <linux/wait_bit.h>
 
 #include "database.h"
-#include "message.h"
 #include "store.h"
 
 /**
@@ -143,79 +143,80 @@ EXPORT_SYMBOL_IF_KUNIT(todo_store_submit);
 /* Answer the waiters whose generation @gen covers, with @err. */
 static void todo_store_wake(struct todo_store *st, u64 gen, int err)
 {
-	struct todo_msg *msg, *tmp;
+	struct todo_store_waiter *w, *tmp;
 	LIST_HEAD(ready);
 
 	spin_lock(&st->lock);
-	list_for_each_entry_safe(msg, tmp, &st->waiters, node) {
-		if (msg->gen > gen)
+	list_for_each_entry_safe(w, tmp, &st->waiters, node) {
+		if (w->gen > gen)
 			continue;
-		list_move_tail(&msg->node, &ready);
-		msg->state = TODO_MSG_TAKEN;	/* ours now */
+		list_move_tail(&w->node, &ready);
+		w->parked = false;	/* ours now */
 	}
 	spin_unlock(&st->lock);
 
-	list_for_each_entry_safe(msg, tmp, &ready, node) {
-		list_del_init(&msg->node);
-		todo_msg_finish(msg, err);
+	list_for_each_entry_safe(w, tmp, &ready, node) {
+		list_del_init(&w->node);
+		w->done(w, err);
 	}
 }
 
 /**
- * todo_store_wait() - Answer a SYNC message once @gen is durable.
+ * todo_store_wait() - Wait until a generation is durable.
  * @st: the list's store state.
- * @msg: the message, TAKEN; the store takes over its in-flight reference.
+ * @w: the waiter, not parked; its &todo_store_waiter.done is called once,
+ *	with 0 or an error.
  * @gen: the generation that must be on stable storage.
  *
- * Answers at once if @gen already is, or if the sender has stopped
- * waiting; else parks the message (PARKED) until a store of @gen or later
- * succeeds, or a failed store that covered it answers with its error.
+ * Answers at once if @gen already is, or if the waiter is abandoned; else
+ * parks it until a store of @gen or later succeeds, or a failed store that
+ * covered it answers with its error, or todo_store_cancel() withdraws it.
  *
  * Context: process context.
  */
-void todo_store_wait(struct todo_store *st, struct todo_msg *msg, u64 gen)
+void todo_store_wait(struct todo_store *st, struct todo_store_waiter *w,
+		     u64 gen)
 {
 	bool now;
 
-	msg->gen = gen;
+	w->gen = gen;
 	spin_lock(&st->lock);
-	now = st->durable_gen >= gen || READ_ONCE(msg->abandoned);
+	now = st->durable_gen >= gen || READ_ONCE(w->abandoned);
 	if (!now) {
-		msg->state = TODO_MSG_PARKED;
-		list_add_tail(&msg->node, &st->waiters);
+		w->parked = true;
+		list_add_tail(&w->node, &st->waiters);
 	}
 	spin_unlock(&st->lock);
 	if (now)
-		todo_msg_finish(msg, 0);
+		w->done(w, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_wait);
 
 /**
- * todo_store_cancel() - Withdraw a SYNC message parked on a store.
+ * todo_store_cancel() - Withdraw a parked waiter.
  * @st: the list's store state.
- * @msg: a message whose sender stopped waiting, with &todo_msg.abandoned
- *	already set.
+ * @w: a waiter whose &todo_store_waiter.abandoned is already set.
  *
- * A PARKED message is unlinked and answered with -ECANCELED; in any other
- * state it is left to its owner (see &enum todo_msg_state), and, having
- * @abandoned set, is never parked later.
+ * A parked waiter is unlinked and answered with -ECANCELED; one that is
+ * not parked is left to whoever has it, and, being abandoned, is never
+ * parked later.
  *
  * Context: any context that may take a spinlock.
- * Return: true if the message was withdrawn here.
+ * Return: true if the waiter was withdrawn here.
  */
-bool todo_store_cancel(struct todo_store *st, struct todo_msg *msg)
+bool todo_store_cancel(struct todo_store *st, struct todo_store_waiter *w)
 {
 	bool parked;
 
 	spin_lock(&st->lock);
-	parked = msg->state == TODO_MSG_PARKED;
+	parked = w->parked;
 	if (parked) {
-		list_del_init(&msg->node);
-		msg->state = TODO_MSG_TAKEN;
+		list_del_init(&w->node);
+		w->parked = false;
 	}
 	spin_unlock(&st->lock);
 	if (parked)
-		todo_msg_finish(msg, -ECANCELED);
+		w->done(w, -ECANCELED);
 	return parked;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_cancel);

@@ -14,8 +14,31 @@
 
 #include "name.h"
 
-struct todo_msg;
 struct todo_store;
+
+/**
+ * struct todo_store_waiter - A wait for a list's generation to be durable.
+ * @node: link in &todo_store.waiters while @parked.
+ * @gen: the generation that must be on stable storage.
+ * @parked: linked in the store's waiters; changed under &todo_store.lock
+ *	only.
+ * @abandoned: whoever waits gave up; a waiter not yet parked is then
+ *	answered at once instead.  Set before it takes the store's lock
+ *	(todo_store_cancel()).
+ * @done: called exactly once, without the store's lock, with 0 or the
+ *	error, by whoever unlinked the waiter (or by todo_store_wait() if it
+ *	answers at once).  The waiter's memory must stay valid until then.
+ *
+ * The store knows nothing of what waits: a list server embeds one in
+ * each SYNC message (&todo_msg.sync) and finishes the message in @done.
+ */
+struct todo_store_waiter {
+	struct list_head node;
+	u64 gen;
+	bool parked;
+	bool abandoned;
+	void (*done)(struct todo_store_waiter *w, int err);
+};
 
 /*
  * Called on the list's worker after each store of it, done or failed (or
@@ -39,8 +62,8 @@ typedef void (*todo_store_done_fn)(struct todo_store *st);
  *	worker may touch it; todo_store_flush() waits until it is not.
  * @durable_gen: generation of the newest snapshot on stable storage.
  * @err: error of the last store, 0 if it succeeded.
- * @waiters: SYNC messages waiting until their &todo_msg.gen is durable,
- *	linked by &todo_msg.node.
+ * @waiters: waiters parked until their &todo_store_waiter.gen is
+ *	durable, linked by &todo_store_waiter.node.
  * @writes: file writes done, for statistics.
  * @errors: failed writes, for statistics.
  *
@@ -72,8 +95,9 @@ u64 todo_store_durable_gen(struct todo_store *st);
 int todo_store_error(struct todo_store *st);
 void todo_store_submit(struct todo_store *st, void *buf, size_t len,
 		       u64 gen);
-void todo_store_wait(struct todo_store *st, struct todo_msg *msg, u64 gen);
-bool todo_store_cancel(struct todo_store *st, struct todo_msg *msg);
+void todo_store_wait(struct todo_store *st, struct todo_store_waiter *w,
+		     u64 gen);
+bool todo_store_cancel(struct todo_store *st, struct todo_store_waiter *w);
 void todo_store_discard(struct todo_store *st, int err);
 void todo_store_drain(struct todo_store *st);
 void todo_store_flush(struct todo_store *st, int err);
