@@ -45,6 +45,12 @@
  * it takes anyway, so a lookup writes nothing shared), and the walk sends
  * a server used since it was placed to the back, then evicts the least
  * recently used of the first few idle ones it meets.
+ *
+ * Owns: the registry of live servers (the rhashtable, each owner's
+ * record, the LRU), starting, retiring, evicting and stopping servers, and
+ * the lookups (live only, live or stored, creating).  Must not: handle a
+ * list's messages or touch its entries (its server does), or do I/O (it
+ * asks the database's in-memory index whether a list exists).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

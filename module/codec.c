@@ -9,6 +9,10 @@
  * the version and the checksum before it looks at any length field, then
  * walks every entry once without changing the list, and only inserts
  * entries into the list once the whole file is known to be well formed.
+ *
+ * Owns: the byte layout of a list file, encoding and decoding, and the
+ * checks of a file's titles.  Must not: read or write files, or know
+ * where lists are kept.
  */
 #include <kunit/visibility.h>
 #include <linux/build_bug.h>

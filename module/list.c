@@ -15,6 +15,10 @@
  * The list also keeps the size of its encoding (codec.c) up to date, so
  * that a change that would make it too large to store is refused here,
  * while the client can still be told, rather than by a later store.
+ *
+ * Owns: one list in memory, its indexes, ids and size.  Must not: take a
+ * lock (its server serialises it), validate titles (they are validated
+ * where they enter the module), or do I/O.
  */
 #include <kunit/visibility.h>
 #include <linux/errno.h>

@@ -2,6 +2,9 @@
 /*
  * Messages to list servers: allocation, reference counting and the packed
  * entry copies that %TODO_OP_READ replies with.
+ *
+ * Owns: a message's memory, references and reply copies.  Must not:
+ * queue, send or handle messages.
  */
 #include <kunit/visibility.h>
 #include <linux/align.h>

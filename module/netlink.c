@@ -8,6 +8,10 @@
  * unknown flags.  parallel_ops is set, so no global genetlink mutex is held
  * while a call waits for a list server.  The family lives in the initial
  * network namespace only (netnsok is false): the registry is global.
+ *
+ * Owns: the family, its policies and ops, parsing and checking a
+ * request where it enters (keys, dates, titles), and the replies.  Must
+ * not: touch a list or a store, or wait for anything without a bound.
  */
 #include <linux/cred.h>
 #include <linux/capability.h>

@@ -3,6 +3,9 @@
  * Module parameters.  Each is range-checked when set, at load time or later
  * through /sys/module/todo/parameters/; a new value applies to lists created
  * after the change.
+ *
+ * Owns: the parameters and their ranges.  Must not: act on a change
+ * (readers take a snapshot of the value when they need it).
  */
 #include <kunit/visibility.h>
 #include <linux/build_bug.h>

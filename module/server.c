@@ -4,6 +4,11 @@
  * owns the list and handles the messages of its mailbox one at a time, in
  * order.  A call waits for the server's answer, killable and bounded by
  * call_timeout_ms; a cast returns once its message is queued.
+ *
+ * Owns: a live list, its thread, mailbox, store state and lifetime
+ * stages.  Must not: call the registry (it gets callbacks,
+ * &struct todo_server_ops), or write files itself (it hands snapshots to
+ * its store).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
