@@ -16,7 +16,7 @@
  *
  * 1. Created (todo_server_create()): LIVE, unpublished; only its creator
  *    holds it, with the one reference.
- * 2. Published (todo_cache_get()): inserted in the table, which takes a
+ * 2. Published (todo_cache_open()): inserted in the table, which takes a
  *    reference, and linked on its owner's list; its thread starts.  Held
  *    by the table and by every user of a lookup; RCU readers may see it.
  * 3. Retiring (todo_cache_retire_begin(), from its own thread, idle; or
@@ -45,6 +45,12 @@
  * it takes anyway, so a lookup writes nothing shared), and the walk sends
  * a server used since it was placed to the back, then evicts the least
  * recently used of the first few idle ones it meets.
+ *
+ * Owns: the registry of live servers (the rhashtable, each owner's
+ * record, the LRU), starting, retiring, evicting and stopping servers, and
+ * the lookups (live only, live or stored, creating).  Must not: handle a
+ * list's messages or touch its entries (its server does), or do I/O (it
+ * asks the database's in-memory index whether a list exists).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -296,11 +302,12 @@ static void todo_cache_unpublish(struct todo_server *s)
 }
 
 /*
- * The server of @key with a reference, or NULL; @retiring says whether a
- * server was there but retiring (no reference left to take).
+ * Live only, no wait: the server of @key with a reference if it is LIVE,
+ * else NULL; @retiring says whether a server was there but retiring or
+ * leaving the table (no reference left to take).
  */
-static struct todo_server *todo_cache_try(const struct todo_key *key,
-					  bool *retiring)
+static struct todo_server *__todo_cache_get_live(const struct todo_key *key,
+						 bool *retiring)
 {
 	enum todo_server_stage stage = TODO_SERVER_DEAD;
 	struct todo_server *s;
@@ -371,7 +378,7 @@ static struct todo_server *todo_cache_lock_owner(struct todo_user *u,
 	for (;;) {
 		if (mutex_lock_killable(&u->create_lock))
 			return ERR_PTR(-EINTR);
-		s = todo_cache_try(key, &retiring);
+		s = __todo_cache_get_live(key, &retiring);
 		if (!retiring)
 			return s;
 		mutex_unlock(&u->create_lock);
@@ -587,19 +594,22 @@ static void todo_cache_unslot(void)
 }
 
 /**
- * todo_cache_lookup() - Find the server of a live list.
+ * todo_cache_get_live() - The server of a list, if it is live.
  * @key: the list.
+ *
+ * Live only: never starts a server, never waits.  A stored list, or one
+ * whose server is retiring, gives NULL.
  *
  * Context: any; takes no lock but RCU.
  * Return: the server with a reference the caller must put, or NULL.
  */
-struct todo_server *todo_cache_lookup(const struct todo_key *key)
+struct todo_server *todo_cache_get_live(const struct todo_key *key)
 {
 	bool retiring;
 
-	return todo_cache_try(key, &retiring);
+	return __todo_cache_get_live(key, &retiring);
 }
-EXPORT_SYMBOL_IF_KUNIT(todo_cache_lookup);
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_get_live);
 
 /*
  * Is another client than @me starting @me->key, waiting for a slot?
@@ -719,7 +729,7 @@ struct todo_server *todo_cache_open(const struct todo_key *key,
 
 	might_sleep();
 	INIT_LIST_HEAD(&me.node);
-	s = todo_cache_try(key, &retiring);
+	s = __todo_cache_get_live(key, &retiring);
 	if (s)
 		return s;
 	/* Reads never create a list: nothing to start for one not stored. */
@@ -820,49 +830,55 @@ out:
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_open);
 
 /**
- * todo_cache_get() - Find the server of a list, creating the list if new.
+ * todo_cache_get_or_create() - The server of a list, creating it if new.
  * @key: the list.
  * @exempt: the requester may exceed max_lists_per_user.
  *
- * todo_cache_open() with %TODO_OPEN_CREATE, within call_timeout_ms.
+ * Live, stored or new: a live server is returned, a stored list gets a
+ * server that loads it, and a list that exists nowhere is created (counted
+ * against the owner's limits).  todo_cache_open() with %TODO_OPEN_CREATE,
+ * within call_timeout_ms.
  *
  * Context: process context; may sleep.
  * Return: as todo_cache_open(), never NULL.
  */
-struct todo_server *todo_cache_get(const struct todo_key *key, bool exempt)
+struct todo_server *todo_cache_get_or_create(const struct todo_key *key, bool exempt)
 {
 	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
 
 	return todo_cache_open(key, TODO_OPEN_CREATE |
 			       (exempt ? TODO_OPEN_EXEMPT : 0), &timeout);
 }
-EXPORT_SYMBOL_IF_KUNIT(todo_cache_get);
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_get_or_create);
 
 /**
- * todo_cache_find() - Find the server of an existing list, live or stored.
+ * todo_cache_get_stored() - The server of a list that is live or stored.
  * @key: the list.
  *
+ * Live or stored, never creating: a stored list gets a server that loads
+ * it; a list that exists nowhere gives NULL and starts nothing.
  * todo_cache_open() without %TODO_OPEN_CREATE, within call_timeout_ms.
  *
  * Context: process context; may sleep.
  * Return: as todo_cache_open().
  */
-struct todo_server *todo_cache_find(const struct todo_key *key)
+struct todo_server *todo_cache_get_stored(const struct todo_key *key)
 {
 	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
 
 	return todo_cache_open(key, 0, &timeout);
 }
-EXPORT_SYMBOL_IF_KUNIT(todo_cache_find);
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_get_stored);
 
 /**
- * todo_cache_grab() - References to the live servers of an owner.
+ * todo_cache_get_owner_live() - The live servers of one owner.
  * @owner: the owner.
  * @out: set to an array of referenced servers, freed by the caller with
  *	kvfree() after putting each.
  * @timeout: jiffies left to the request, reduced by the time waited.
  *
- * Each live server appears once.  A server found retiring is waited for
+ * Live only, every list of @owner: stored lists are not started.  Each
+ * live server appears once.  A server found retiring is waited for
  * (killable, within *@timeout): if its last store succeeded its
  * list is on disk and it is left out; if the store failed it is live again
  * and included.  So a sync of every list never misses a store in flight.
@@ -871,7 +887,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_find);
  * Return: the number of servers; -ENOMEM; -EINTR or -ETIMEDOUT if a
  * retiring server could not be waited for within *@timeout.
  */
-int todo_cache_grab(u32 owner, struct todo_server ***out, long *timeout)
+int todo_cache_get_owner_live(u32 owner, struct todo_server ***out, long *timeout)
 {
 	struct todo_user *u = xa_load(&todo_users, owner);
 	unsigned int cap, n = 0, nr = 0, i;
@@ -917,7 +933,7 @@ int todo_cache_grab(u32 owner, struct todo_server ***out, long *timeout)
 		err = todo_cache_wait_retired(&retiring[i], timeout);
 		if (err)
 			goto fail;
-		s = todo_cache_lookup(&retiring[i]);
+		s = todo_cache_get_live(&retiring[i]);
 		if (s)
 			a[n++] = s;
 	}
@@ -931,7 +947,7 @@ fail:
 	kvfree(retiring);
 	return err;
 }
-EXPORT_SYMBOL_IF_KUNIT(todo_cache_grab);
+EXPORT_SYMBOL_IF_KUNIT(todo_cache_get_owner_live);
 
 /**
  * todo_cache_retire_begin() - A server asks to retire.

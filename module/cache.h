@@ -55,18 +55,28 @@ struct todo_cache_stats {
 #define TODO_OPEN_CREATE	0x1	/* create the list if it is new */
 #define TODO_OPEN_EXEMPT	0x2	/* may exceed max_lists_per_user */
 
+/*
+ * Lookups, by what they do; each returns the server with a reference:
+ *
+ *   todo_cache_get_live()        live only; no wait, starts nothing
+ *   todo_cache_get_stored()      live or stored; starts a server for a
+ *                                stored list, never creates one
+ *   todo_cache_get_or_create()   live, stored or new: creates the list
+ *   todo_cache_get_owner_live()  every live list of one owner
+ *   todo_cache_open()            the general form, with TODO_OPEN_* flags
+ */
 int todo_cache_init(void);
 void todo_cache_exit(void);
-struct todo_server *todo_cache_lookup(const struct todo_key *key);
+struct todo_server *todo_cache_get_live(const struct todo_key *key);
 struct todo_server *todo_cache_open(const struct todo_key *key,
 				    unsigned int flags, long *timeout);
-struct todo_server *todo_cache_get(const struct todo_key *key, bool exempt);
+struct todo_server *todo_cache_get_or_create(const struct todo_key *key, bool exempt);
 bool todo_cache_remove(struct todo_server *s);
 bool todo_cache_retire_begin(struct todo_server *s, bool idle);
 void todo_cache_retire_end(struct todo_server *s);
 void todo_cache_retire_abort(struct todo_server *s);
-struct todo_server *todo_cache_find(const struct todo_key *key);
-int todo_cache_grab(u32 owner, struct todo_server ***out, long *timeout);
+struct todo_server *todo_cache_get_stored(const struct todo_key *key);
+int todo_cache_get_owner_live(u32 owner, struct todo_server ***out, long *timeout);
 int todo_cache_lists(u32 owner, const struct todo_key *after,
 		     struct todo_list_info *infos, unsigned int max);
 unsigned int todo_cache_nr_servers(void);

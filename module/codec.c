@@ -9,6 +9,10 @@
  * the version and the checksum before it looks at any length field, then
  * walks every entry once without changing the list, and only inserts
  * entries into the list once the whole file is known to be well formed.
+ *
+ * Owns: the byte layout of a list file, encoding and decoding, and the
+ * checks of a file's titles.  Must not: read or write files, or know
+ * where lists are kept.
  */
 #include <kunit/visibility.h>
 #include <linux/build_bug.h>
@@ -19,56 +23,65 @@
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
+#include <asm/byteorder.h>
 
 #include "codec.h"
 #include "date.h"
 #include "title.h"
 
-/* Header fields: byte offsets from the start of the file. */
-#define TODO_OFF_MAGIC		0
-#define TODO_OFF_VERSION	4
-#define TODO_OFF_FLAGS		6
-#define TODO_OFF_OWNER		8
-#define TODO_OFF_NAME_LEN	12
-#define TODO_OFF_RESERVED	13
-#define TODO_OFF_NAME		16
-#define TODO_OFF_NEXT_ID	80
-#define TODO_OFF_COUNT		84
-
-/* Entry fields: byte offsets from the start of the entry. */
-#define TODO_OFF_ID		0
-#define TODO_OFF_DATE		4
-#define TODO_OFF_TITLE_LEN	8
-#define TODO_OFF_TITLE		10
-
 #define TODO_MAGIC_LEN		4
-#define TODO_RESERVED_LEN	3
 #define TODO_NAME_FIELD		64
 
-static u16 todo_get_le16(const u8 *p)
-{
-	return p[0] | p[1] << 8;
-}
+/**
+ * struct todo_file_header - The fixed header at the start of a list file.
+ * @magic: %TODO_CODEC_MAGIC, without its NUL.
+ * @version: %TODO_CODEC_VERSION.
+ * @flags: 0; no flag is defined.
+ * @owner: the list's owner.
+ * @name_len: length of @name, 1..%TODO_NAME_MAX.
+ * @reserved: 0.
+ * @name: the list's name, zero-padded.
+ * @next_id: the list's next id; 0 once every id is used.
+ * @count: number of entries that follow.
+ *
+ * Packed and little-endian, as Documentation/format.rst lays it out; read
+ * and written in place in the file's buffer, which need not be aligned.
+ */
+struct todo_file_header {
+	u8 magic[TODO_MAGIC_LEN];
+	__le16 version;
+	__le16 flags;
+	__le32 owner;
+	u8 name_len;
+	u8 reserved[3];
+	char name[TODO_NAME_FIELD];
+	__le32 next_id;
+	__le32 count;
+} __packed;
 
-static u32 todo_get_le32(const u8 *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
-}
+/**
+ * struct todo_file_entry - An entry of a list file, without its title.
+ * @id: the entry's id.
+ * @date: its date, YYYYMMDD.
+ * @title_len: length of @title in bytes.
+ * @title: the title, not NUL-terminated.
+ */
+struct todo_file_entry {
+	__le32 id;
+	__le32 date;
+	__le16 title_len;
+	char title[];
+} __packed;
 
-static void todo_put_le16(u8 *p, u16 v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void todo_put_le32(u8 *p, u32 v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
+/**
+ * struct todo_file_trailer - The end of a list file.
+ * @crc: CRC-32 of every byte before it.
+ */
+struct todo_file_trailer {
+	__le32 crc;
+} __packed;
 
 /* CRC-32/ISO-HDLC (the zlib, PNG and Ethernet CRC) of @len bytes. */
 static u32 todo_codec_crc(const u8 *p, size_t len)
@@ -89,10 +102,12 @@ static struct todo_entry *todo_codec_next(struct todo_list *list,
 
 static void todo_codec_layout_check(void)
 {
-	BUILD_BUG_ON(TODO_OFF_COUNT + 4 != TODO_CODEC_HEADER_SIZE);
-	BUILD_BUG_ON(TODO_OFF_RESERVED + TODO_RESERVED_LEN != TODO_OFF_NAME);
-	BUILD_BUG_ON(TODO_OFF_NAME + TODO_NAME_FIELD != TODO_OFF_NEXT_ID);
-	BUILD_BUG_ON(TODO_OFF_TITLE != TODO_CODEC_ENTRY_SIZE);
+	BUILD_BUG_ON(sizeof(struct todo_file_header) != TODO_CODEC_HEADER_SIZE);
+	BUILD_BUG_ON(offsetof(struct todo_file_header, name) != 16);
+	BUILD_BUG_ON(offsetof(struct todo_file_header, count) != 84);
+	BUILD_BUG_ON(sizeof(struct todo_file_entry) != TODO_CODEC_ENTRY_SIZE);
+	BUILD_BUG_ON(sizeof(struct todo_file_trailer) !=
+		     TODO_CODEC_TRAILER_SIZE);
 	BUILD_BUG_ON(sizeof(TODO_CODEC_MAGIC) - 1 != TODO_MAGIC_LEN);
 	/* The name field holds any valid name, and its length fits a u8. */
 	BUILD_BUG_ON(sizeof_field(struct todo_key, name) != TODO_NAME_FIELD);
@@ -148,6 +163,9 @@ EXPORT_SYMBOL_IF_KUNIT(todo_codec_size);
 int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
 		      void **buf, size_t *len)
 {
+	struct todo_file_trailer *t;
+	struct todo_file_header *h;
+	struct todo_file_entry *fe;
 	struct todo_entry *e;
 	size_t size, pos;
 	u32 count = 0;
@@ -161,27 +179,29 @@ int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
 	if (!p)
 		return -ENOMEM;
 
-	memset(p, 0, TODO_CODEC_HEADER_SIZE);
-	memcpy(p + TODO_OFF_MAGIC, TODO_CODEC_MAGIC, TODO_MAGIC_LEN);
-	todo_put_le16(p + TODO_OFF_VERSION, TODO_CODEC_VERSION);
-	todo_put_le32(p + TODO_OFF_OWNER, key->owner);
-	p[TODO_OFF_NAME_LEN] = key->len;
-	memcpy(p + TODO_OFF_NAME, key->name,
-	       min_t(size_t, key->len, TODO_NAME_FIELD));
-	todo_put_le32(p + TODO_OFF_NEXT_ID, list->next_id);
+	h = (struct todo_file_header *)p;
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, TODO_CODEC_MAGIC, TODO_MAGIC_LEN);
+	h->version = cpu_to_le16(TODO_CODEC_VERSION);
+	h->owner = cpu_to_le32(key->owner);
+	h->name_len = key->len;
+	memcpy(h->name, key->name, min_t(size_t, key->len, TODO_NAME_FIELD));
+	h->next_id = cpu_to_le32(list->next_id);
 
-	pos = TODO_CODEC_HEADER_SIZE;
+	pos = sizeof(*h);
 	for (e = todo_codec_next(list, NULL); e; e = todo_codec_next(list, e)) {
-		todo_put_le32(p + pos + TODO_OFF_ID, e->id);
-		todo_put_le32(p + pos + TODO_OFF_DATE, e->date);
-		todo_put_le16(p + pos + TODO_OFF_TITLE_LEN, e->title_len);
-		memcpy(p + pos + TODO_OFF_TITLE, e->title, e->title_len);
-		pos += TODO_CODEC_ENTRY_SIZE + e->title_len;
+		fe = (struct todo_file_entry *)(p + pos);
+		fe->id = cpu_to_le32(e->id);
+		fe->date = cpu_to_le32(e->date);
+		fe->title_len = cpu_to_le16(e->title_len);
+		memcpy(fe->title, e->title, e->title_len);
+		pos += struct_size(fe, title, e->title_len);
 		count++;
 		cond_resched();
 	}
-	todo_put_le32(p + TODO_OFF_COUNT, count);
-	todo_put_le32(p + pos, todo_codec_crc(p, pos));
+	h->count = cpu_to_le32(count);
+	t = (struct todo_file_trailer *)(p + pos);
+	t->crc = cpu_to_le32(todo_codec_crc(p, pos));
 
 	*buf = p;
 	*len = size;
@@ -211,6 +231,7 @@ static int todo_codec_bad(const char **why, const char *reason)
 static int todo_codec_check_entries(const u8 *p, size_t len, u32 next_id,
 				    u32 count, const char **why)
 {
+	const struct todo_file_entry *fe;
 	size_t pos = 0, title_len;
 	u32 i, id, prev = 0;
 
@@ -218,13 +239,14 @@ static int todo_codec_check_entries(const u8 *p, size_t len, u32 next_id,
 		if (pos == len)
 			return todo_codec_bad(why,
 					      "fewer entries than the entry count");
-		if (len - pos < TODO_CODEC_ENTRY_SIZE)
+		if (len - pos < sizeof(*fe))
 			return todo_codec_bad(why, "truncated entry");
-		title_len = todo_get_le16(p + pos + TODO_OFF_TITLE_LEN);
-		if (len - pos - TODO_CODEC_ENTRY_SIZE < title_len)
+		fe = (const struct todo_file_entry *)(p + pos);
+		title_len = le16_to_cpu(fe->title_len);
+		if (len - pos - sizeof(*fe) < title_len)
 			return todo_codec_bad(why, "truncated entry");
 
-		id = todo_get_le32(p + pos + TODO_OFF_ID);
+		id = le32_to_cpu(fe->id);
 		if (!id)
 			return todo_codec_bad(why, "entry id 0");
 		if (next_id && id >= next_id)
@@ -234,25 +256,25 @@ static int todo_codec_check_entries(const u8 *p, size_t len, u32 next_id,
 			return todo_codec_bad(why, "duplicate entry id");
 		if (id < prev)
 			return todo_codec_bad(why, "entries out of id order");
-		if (!todo_date_valid(todo_get_le32(p + pos + TODO_OFF_DATE)))
+		if (!todo_date_valid(le32_to_cpu(fe->date)))
 			return todo_codec_bad(why, "invalid entry date");
 		/* Only validity here: the list's length limit comes later. */
-		if (todo_title_check((const char *)p + pos + TODO_OFF_TITLE,
-				     title_len, U16_MAX))
+		if (todo_title_check(fe->title, title_len, U16_MAX))
 			return todo_codec_bad(why, "invalid entry title");
 		prev = id;
-		pos += TODO_CODEC_ENTRY_SIZE + title_len;
+		pos += sizeof(*fe) + title_len;
 		cond_resched();
 	}
 	if (pos == len)
 		return 0;
 
 	/* Whole entries left over mean a wrong count; anything else is junk. */
-	while (len - pos >= TODO_CODEC_ENTRY_SIZE) {
-		title_len = todo_get_le16(p + pos + TODO_OFF_TITLE_LEN);
-		if (len - pos - TODO_CODEC_ENTRY_SIZE < title_len)
+	while (len - pos >= sizeof(*fe)) {
+		fe = (const struct todo_file_entry *)(p + pos);
+		title_len = le16_to_cpu(fe->title_len);
+		if (len - pos - sizeof(*fe) < title_len)
 			break;
-		pos += TODO_CODEC_ENTRY_SIZE + title_len;
+		pos += sizeof(*fe) + title_len;
 		cond_resched();
 	}
 	if (pos == len)
@@ -261,7 +283,7 @@ static int todo_codec_check_entries(const u8 *p, size_t len, u32 next_id,
 	return todo_codec_bad(why, "trailing bytes after the entries");
 }
 
-/* Why todo_list_insert() failed on an entry that passed the checks. */
+/* Why an entry that passed the checks could not be inserted. */
 static int todo_codec_insert_failed(int err, const char **why)
 {
 	switch (err) {
@@ -310,6 +332,9 @@ static int todo_codec_insert_failed(int err, const char **why)
 int todo_codec_decode(const void *buf, size_t len, const struct todo_key *key,
 		      struct todo_list *list, const char **why)
 {
+	const struct todo_file_trailer *t;
+	const struct todo_file_header *h;
+	const struct todo_file_entry *fe;
 	size_t name_len, pos, title_len, end;
 	u32 i, next_id, count, old_next_id;
 	const u8 *p = buf;
@@ -318,32 +343,32 @@ int todo_codec_decode(const void *buf, size_t len, const struct todo_key *key,
 	*why = NULL;
 	if (len < TODO_CODEC_MIN_SIZE)
 		return todo_codec_bad(why, "too short");
-	if (memcmp(p + TODO_OFF_MAGIC, TODO_CODEC_MAGIC, TODO_MAGIC_LEN))
+	h = buf;
+	if (memcmp(h->magic, TODO_CODEC_MAGIC, TODO_MAGIC_LEN))
 		return todo_codec_bad(why, "bad magic");
-	if (todo_get_le16(p + TODO_OFF_VERSION) != TODO_CODEC_VERSION)
+	if (le16_to_cpu(h->version) != TODO_CODEC_VERSION)
 		return todo_codec_bad(why, "unknown format version");
-	end = len - TODO_CODEC_TRAILER_SIZE;
-	if (todo_codec_crc(p, end) != todo_get_le32(p + end))
+	end = len - sizeof(*t);
+	t = (const struct todo_file_trailer *)(p + end);
+	if (todo_codec_crc(p, end) != le32_to_cpu(t->crc))
 		return todo_codec_bad(why, "checksum mismatch");
-	if (todo_get_le16(p + TODO_OFF_FLAGS))
+	if (le16_to_cpu(h->flags))
 		return todo_codec_bad(why, "unknown flags");
-	if (memchr_inv(p + TODO_OFF_RESERVED, 0, TODO_RESERVED_LEN))
+	if (memchr_inv(h->reserved, 0, sizeof(h->reserved)))
 		return todo_codec_bad(why, "reserved bytes not zero");
-	if (todo_get_le32(p + TODO_OFF_OWNER) != key->owner)
+	if (le32_to_cpu(h->owner) != key->owner)
 		return todo_codec_bad(why, "owner does not match the list");
-	name_len = p[TODO_OFF_NAME_LEN];
+	name_len = h->name_len;
 	if (name_len != key->len || name_len > TODO_NAME_FIELD ||
-	    memcmp(p + TODO_OFF_NAME, key->name, name_len))
+	    memcmp(h->name, key->name, name_len))
 		return todo_codec_bad(why, "name does not match the list");
-	if (memchr_inv(p + TODO_OFF_NAME + name_len, 0,
-		       TODO_NAME_FIELD - name_len))
+	if (memchr_inv(h->name + name_len, 0, TODO_NAME_FIELD - name_len))
 		return todo_codec_bad(why, "name padding not zero");
 
-	next_id = todo_get_le32(p + TODO_OFF_NEXT_ID);
-	count = todo_get_le32(p + TODO_OFF_COUNT);
-	err = todo_codec_check_entries(p + TODO_CODEC_HEADER_SIZE,
-				       end - TODO_CODEC_HEADER_SIZE, next_id,
-				       count, why);
+	next_id = le32_to_cpu(h->next_id);
+	count = le32_to_cpu(h->count);
+	err = todo_codec_check_entries(p + sizeof(*h), end - sizeof(*h),
+				       next_id, count, why);
 	if (err)
 		return err;
 	if (count > list->max_entries)
@@ -356,20 +381,23 @@ int todo_codec_decode(const void *buf, size_t len, const struct todo_key *key,
 
 	old_next_id = list->next_id;
 	list->next_id = next_id;
-	pos = TODO_CODEC_HEADER_SIZE;
+	pos = sizeof(*h);
 	for (i = 0; i < count; i++) {
-		title_len = todo_get_le16(p + pos + TODO_OFF_TITLE_LEN);
-		err = todo_list_insert(list,
-				       todo_get_le32(p + pos + TODO_OFF_ID),
-				       todo_get_le32(p + pos + TODO_OFF_DATE),
-				       (const char *)p + pos + TODO_OFF_TITLE,
-				       title_len);
+		fe = (const struct todo_file_entry *)(p + pos);
+		title_len = le16_to_cpu(fe->title_len);
+		/* The title's one limit; check_entries() checked its text. */
+		if (title_len > list->max_title_len)
+			err = -EMSGSIZE;
+		else
+			err = todo_list_insert(list, le32_to_cpu(fe->id),
+					       le32_to_cpu(fe->date), fe->title,
+					       title_len);
 		if (err) {
 			todo_list_destroy(list);
 			list->next_id = old_next_id;
 			return todo_codec_insert_failed(err, why);
 		}
-		pos += TODO_CODEC_ENTRY_SIZE + title_len;
+		pos += sizeof(*fe) + title_len;
 		cond_resched();
 	}
 	return 0;

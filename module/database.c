@@ -2,20 +2,29 @@
 /*
  * The database (the book's Todo.Database and its DatabaseWorker pool).
  *
- * db_workers ordered workqueues play the book's three worker processes.  A
- * stable hash of the list's key picks the workqueue, so every load and
- * store of one list runs on one worker, in the order queued, while lists
- * on different workers proceed in parallel.  All file I/O happens there,
- * in kworker context, with init's credentials and root.  A list's load is
- * the exception: its server's thread reads the file itself (see
- * todo_db_load()).
+ * Owns: db_dir and its parameters, the pool of workers and their queues,
+ * the batches they write, and the in-memory index of list files (which
+ * lists have a file, their sizes, per owner), built by one scan at load.
  *
- * Stores are coalesced per list (struct todo_store): a list is in its
- * worker's queue at most once, and a snapshot submitted while an older one
- * is still pending replaces it.  A worker takes up to TODO_DB_BATCH lists
- * from its queue at a time and writes them as one batch, which shares the
- * fsync of each owner's directory (and with db_syncfs, one sync of the
- * filesystem for all the files): see todo_storage_write_batch().
+ * Must not: hold a list's store state or its SYNC waiters (store.c does:
+ * the worker takes a snapshot, reports the outcome and releases the
+ * store through its functions), touch a server or a message, or read or
+ * write a file itself (storage.c does the I/O, codec.c the format).
+ *
+ * db_workers ordered workqueues play the book's three worker processes.  A
+ * stable hash of the list's key picks the workqueue, so every store of one
+ * list runs on one worker, in the order queued, while lists on different
+ * workers proceed in parallel.  All file I/O happens there, in kworker
+ * context, with init's credentials and root.  A list's load and removal
+ * are the exceptions: its server's thread does them (see todo_db_load()
+ * and todo_db_remove()).
+ *
+ * A worker's one kind of job is a batch (struct todo_db_batch): it takes
+ * up to TODO_DB_BATCH lists from its queue at a time and writes them
+ * together, sharing the fsync of each owner's directory (and with
+ * db_syncfs, one sync of the filesystem for all the files): see
+ * todo_storage_write_batch().  A list is in its worker's queue at most
+ * once (store.c coalesces its snapshots).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,17 +39,16 @@
 #include <linux/rhashtable.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/wait_bit.h>
 #include <linux/xarray.h>
 #include <linux/workqueue.h>
 
 #include "codec.h"
 #include "database.h"
 #include "list.h"
-#include "message.h"
 #include "params.h"
 #include "quota.h"
 #include "storage.h"
+#include "store.h"
 
 static char *db_dir = "/var/lib/todo";
 module_param(db_dir, charp, 0444);
@@ -66,28 +74,38 @@ MODULE_PARM_DESC(db_syncfs,
 #define TODO_DB_BATCH_BYTES	SZ_1M
 
 /**
+ * struct todo_db_batch - A worker's one kind of job: a batch of stores.
+ * @lists: the stores taken from the worker's queue.
+ * @puts: the files of @lists being written.
+ * @put_of: the index in @puts of each list of @lists, or -1 if it has
+ *	nothing to write.
+ * @gens: the generation each list of @lists is writing.
+ *
+ * Used by the worker's work alone.  Loads and removals are no jobs of the
+ * pool: a list's server does them in its own thread.
+ */
+struct todo_db_batch {
+	struct todo_store *lists[TODO_DB_BATCH];
+	struct todo_storage_put puts[TODO_DB_BATCH];
+	int put_of[TODO_DB_BATCH];
+	u64 gens[TODO_DB_BATCH];
+};
+
+/**
  * struct todo_db_worker - One database worker.
  * @wq: its ordered workqueue, which runs @work.
  * @work: writes what is queued, a batch at a time.
  * @lock: protects @queue; never held while sleeping.
  * @queue: lists with a snapshot to write, by &todo_store.node, in the
  *	order submitted.
- * @batch: the lists taken from @queue; this and the fields below are
- *	used by @work alone.
- * @puts: the files of @batch being written.
- * @put_of: the index in @puts of each list of @batch, or -1 if it has
- *	nothing to write.
- * @gens: the generation each list of @batch is writing.
+ * @batch: the batch being written.
  */
 struct todo_db_worker {
 	struct workqueue_struct *wq;
 	struct work_struct work;
 	spinlock_t lock;	/* protects @queue */
 	struct list_head queue;
-	struct todo_store *batch[TODO_DB_BATCH];
-	struct todo_storage_put puts[TODO_DB_BATCH];
-	int put_of[TODO_DB_BATCH];
-	u64 gens[TODO_DB_BATCH];
+	struct todo_db_batch batch;
 };
 
 static struct todo_db_worker *todo_db_workers;
@@ -429,247 +447,40 @@ unsigned int todo_db_stored_after(u32 owner, const struct todo_key *after,
 EXPORT_SYMBOL_IF_KUNIT(todo_db_stored_after);
 
 /**
- * todo_store_init() - Initialise a list's store state.
- * @st: the state.
- * @key: the list's key; must outlive @st.
- * @done: called on the list's worker after each store of it, with
- *	&todo_store.busy telling whether a newer snapshot is pending; @st
- *	is valid until it returns, and until todo_store_flush() returns.
+ * todo_db_queue() - Queue a list's store on its worker.
+ * @st: the list's store state, just marked queued by todo_store_submit().
  *
- * Context: any.
+ * Context: any context that may take a spinlock.
  */
-void todo_store_init(struct todo_store *st, const struct todo_key *key,
-		     todo_store_done_fn done)
-{
-	INIT_LIST_HEAD(&st->node);
-	st->done = done;
-	st->key = key;
-	spin_lock_init(&st->lock);
-	st->buf = NULL;
-	st->busy = false;
-	st->queued = false;
-	st->gen = 0;
-	st->durable_gen = 0;
-	st->err = 0;
-	INIT_LIST_HEAD(&st->waiters);
-	st->writes = 0;
-	st->errors = 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_store_init);
-
-/**
- * todo_store_busy() - Is a snapshot pending or being written?
- * @st: the list's store state.
- *
- * Context: any.
- * Return: true if so.
- */
-bool todo_store_busy(struct todo_store *st)
-{
-	bool busy;
-
-	spin_lock(&st->lock);
-	busy = st->busy;
-	spin_unlock(&st->lock);
-	return busy;
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_store_busy);
-
-/**
- * todo_store_durable_gen() - The newest generation on stable storage.
- * @st: the list's store state.
- *
- * Context: any.
- * Return: the generation.
- */
-u64 todo_store_durable_gen(struct todo_store *st)
-{
-	u64 gen;
-
-	spin_lock(&st->lock);
-	gen = st->durable_gen;
-	spin_unlock(&st->lock);
-	return gen;
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_store_durable_gen);
-
-/**
- * todo_store_error() - The error of the list's last store.
- * @st: the list's store state.
- *
- * Context: any.
- * Return: 0 if the last store succeeded or none was tried, else a negative
- * errno.
- */
-int todo_store_error(struct todo_store *st)
-{
-	int err;
-
-	spin_lock(&st->lock);
-	err = st->err;
-	spin_unlock(&st->lock);
-	return err;
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_store_error);
-
-/**
- * todo_store_submit() - Hand a snapshot of a list to its worker.
- * @st: the list's store state.
- * @buf: the encoded list (kvmalloc'ed); the store owns it from now on.
- * @len: its length.
- * @gen: the change generation it holds.
- *
- * Context: process context.
- */
-void todo_store_submit(struct todo_store *st, void *buf, size_t len, u64 gen)
+void todo_db_queue(struct todo_store *st)
 {
 	struct todo_db_worker *w = todo_db_worker(st->key);
-	bool queue;
-	void *old;
 
-	spin_lock(&st->lock);
-	old = st->buf;
-	st->buf = buf;
-	WRITE_ONCE(st->len, len);	/* the worker peeks at it */
-	st->gen = gen;
-	st->busy = true;
-	/* Already queued or being written: the worker sees the new one. */
-	queue = !st->queued;
-	st->queued = true;
-	spin_unlock(&st->lock);
-	kvfree(old);
-	if (!queue)
-		return;
 	spin_lock(&w->lock);
 	list_add_tail(&st->node, &w->queue);
 	spin_unlock(&w->lock);
 	queue_work(w->wq, &w->work);
 }
-EXPORT_SYMBOL_IF_KUNIT(todo_store_submit);
-
-/* Answer the waiters whose generation @gen covers, with @err. */
-static void todo_store_wake(struct todo_store *st, u64 gen, int err)
-{
-	struct todo_msg *msg, *tmp;
-	LIST_HEAD(ready);
-
-	spin_lock(&st->lock);
-	list_for_each_entry_safe(msg, tmp, &st->waiters, node) {
-		if (msg->gen > gen)
-			continue;
-		list_move_tail(&msg->node, &ready);
-		msg->state = TODO_MSG_TAKEN;	/* ours now */
-	}
-	spin_unlock(&st->lock);
-
-	list_for_each_entry_safe(msg, tmp, &ready, node) {
-		list_del_init(&msg->node);
-		todo_msg_finish(msg, err);
-	}
-}
-
-/**
- * todo_store_wait() - Answer a SYNC message once @gen is durable.
- * @st: the list's store state.
- * @msg: the message, TAKEN; the store takes over its in-flight reference.
- * @gen: the generation that must be on stable storage.
- *
- * Answers at once if @gen already is, or if the sender has stopped
- * waiting; else parks the message (PARKED) until a store of @gen or later
- * succeeds, or a failed store that covered it answers with its error.
- *
- * Context: process context.
- */
-void todo_store_wait(struct todo_store *st, struct todo_msg *msg, u64 gen)
-{
-	bool now;
-
-	msg->gen = gen;
-	spin_lock(&st->lock);
-	now = st->durable_gen >= gen || READ_ONCE(msg->abandoned);
-	if (!now) {
-		msg->state = TODO_MSG_PARKED;
-		list_add_tail(&msg->node, &st->waiters);
-	}
-	spin_unlock(&st->lock);
-	if (now)
-		todo_msg_finish(msg, 0);
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_store_wait);
-
-/**
- * todo_store_cancel() - Withdraw a SYNC message parked on a store.
- * @st: the list's store state.
- * @msg: a message whose sender stopped waiting, with &todo_msg.abandoned
- *	already set.
- *
- * A PARKED message is unlinked and answered with -ECANCELED; in any other
- * state it is left to its owner (see &enum todo_msg_state), and, having
- * @abandoned set, is never parked later.
- *
- * Context: any context that may take a spinlock.
- * Return: true if the message was withdrawn here.
- */
-bool todo_store_cancel(struct todo_store *st, struct todo_msg *msg)
-{
-	bool parked;
-
-	spin_lock(&st->lock);
-	parked = msg->state == TODO_MSG_PARKED;
-	if (parked) {
-		list_del_init(&msg->node);
-		msg->state = TODO_MSG_TAKEN;
-	}
-	spin_unlock(&st->lock);
-	if (parked)
-		todo_msg_finish(msg, -ECANCELED);
-	return parked;
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_store_cancel);
 
 /*
- * Take @st's pending snapshot into @p for a batch.  Return: false if there
- * is none (a discard took it); the store stays queued until released.
+ * A list that has a file is in the index: its entry is made before the
+ * file, and a store that cannot make it fails like a write.  Return: 0 or
+ * a negative errno.
  */
-static bool todo_store_take(struct todo_store *st, struct todo_storage_put *p,
-			    u64 *gen)
+static int todo_db_index_ensure(const struct todo_key *key)
 {
-	spin_lock(&st->lock);
-	p->key = st->key;
-	p->buf = st->buf;
-	p->len = st->len;
-	*gen = st->gen;
-	st->buf = NULL;
-	if (!p->buf)
-		st->busy = false;
-	spin_unlock(&st->lock);
-	if (!p->buf)
-		return false;
-	/*
-	 * A list that has a file is in the index: its entry is made before
-	 * the file, and a store that cannot make it fails like a write.
-	 */
-	p->err = todo_db_exists(st->key) ? 0 : todo_db_index_add(st->key, 0);
-	if (p->err > 0)
-		p->err = 0;
-	return true;
+	int err = todo_db_exists(key) ? 0 : todo_db_index_add(key, 0);
+
+	return err > 0 ? 0 : err;
 }
 
-/* Record the outcome @err of writing generation @gen of @st. */
-static void todo_store_written(struct todo_store *st, size_t len, u64 gen,
-			       int err)
+/*
+ * Writing generation @gen of @st (@len bytes) ended with @err: the index
+ * learns the file's size, the log a failure, the store the outcome.
+ */
+static void todo_db_written(struct todo_store *st, size_t len, u64 gen,
+			    int err)
 {
-	spin_lock(&st->lock);
-	st->writes++;
-	st->err = err;
-	if (err)
-		st->errors++;
-	else if (gen > st->durable_gen)
-		st->durable_gen = gen;
-	/* A newer snapshot was submitted meanwhile: still busy. */
-	if (!st->buf)
-		st->busy = false;
-	spin_unlock(&st->lock);
 	if (!err)
 		todo_db_index_resize(st->key, len);
 	if (err) {
@@ -679,34 +490,7 @@ static void todo_store_written(struct todo_store *st, size_t len, u64 gen,
 		pr_warn_ratelimited("%s/%s: store failed (error %d); kept in memory, will retry\n",
 				    db_dir, name, err);
 	}
-	todo_store_wake(st, gen, err);
-}
-
-/*
- * Hand @st back after a batch: queue it again if a newer snapshot came
- * meanwhile, else let it go, after which it is not touched: a drain may
- * free it as soon as it sees &todo_store.queued clear, under the lock.
- * wake_up_var() only hashes the address, so it may come after that.
- */
-static void todo_store_release(struct todo_db_worker *w, struct todo_store *st)
-{
-	bool again;
-
-	st->done(st);
-	spin_lock(&st->lock);
-	again = st->buf;
-	if (!again)
-		st->queued = false;
-	spin_unlock(&st->lock);
-	if (!again) {
-		/* Pairs with the barrier in wait_var_event()'s wait. */
-		smp_mb();
-		wake_up_var(&st->queued);
-		return;
-	}
-	spin_lock(&w->lock);
-	list_add_tail(&st->node, &w->queue);
-	spin_unlock(&w->lock);
+	todo_store_written(st, gen, err);
 }
 
 /*
@@ -719,8 +503,11 @@ static void todo_db_work(struct work_struct *work)
 {
 	struct todo_db_worker *w = container_of(work, struct todo_db_worker,
 						work);
+	struct todo_db_batch *b = &w->batch;
+	struct todo_storage_put *p;
 	struct todo_store *st;
 	unsigned int i, n, k;
+	void *buf;
 	size_t bytes;
 	int j;
 
@@ -733,11 +520,11 @@ static void todo_db_work(struct work_struct *work)
 						      struct todo_store,
 						      node))) {
 			/* A hint, unlocked: a large list goes alone. */
-			bytes += READ_ONCE(st->len);
+			bytes += todo_store_pending_len(st);
 			if (n && bytes > TODO_DB_BATCH_BYTES)
 				break;
 			list_del_init(&st->node);
-			w->batch[n++] = st;
+			b->lists[n++] = st;
 		}
 		spin_unlock(&w->lock);
 		if (!n)
@@ -745,99 +532,43 @@ static void todo_db_work(struct work_struct *work)
 
 		/* Each list's snapshot; some have none, or no index entry. */
 		for (i = 0, k = 0; i < n; i++) {
-			st = w->batch[i];
-			w->put_of[i] = -1;
-			if (!todo_store_take(st, &w->puts[k], &w->gens[i]))
+			st = b->lists[i];
+			p = &b->puts[k];
+			b->put_of[i] = -1;
+			if (!todo_store_take(st, &buf, &p->len, &b->gens[i]))
 				continue;
-			if (w->puts[k].err) {
-				kvfree(w->puts[k].buf);
-				todo_store_written(st, w->puts[k].len,
-						   w->gens[i], w->puts[k].err);
+			p->buf = buf;
+			p->key = st->key;
+			p->err = todo_db_index_ensure(st->key);
+			if (p->err) {
+				kvfree(buf);
+				todo_db_written(st, p->len, b->gens[i], p->err);
 				continue;
 			}
-			w->put_of[i] = k++;
+			b->put_of[i] = k++;
 		}
 		/* Testing aid: a slow disk, with the snapshots taken. */
 		if (k && todo_param(&todo_store_delay_ms))
 			msleep(todo_param(&todo_store_delay_ms));
-		todo_storage_write_batch(w->puts, k, READ_ONCE(db_syncfs));
+		todo_storage_write_batch(b->puts, k, READ_ONCE(db_syncfs));
 		for (i = 0; i < n; i++) {
-			st = w->batch[i];
-			j = w->put_of[i];
+			st = b->lists[i];
+			j = b->put_of[i];
 			if (j >= 0) {
-				kvfree(w->puts[j].buf);
-				todo_store_written(st, w->puts[j].len,
-						   w->gens[i], w->puts[j].err);
+				kvfree(b->puts[j].buf);
+				todo_db_written(st, b->puts[j].len,
+						b->gens[i], b->puts[j].err);
 			}
-			todo_store_release(w, st);
+			/* After a release that lets it go, @st is not ours. */
+			if (todo_store_release(st)) {
+				spin_lock(&w->lock);
+				list_add_tail(&st->node, &w->queue);
+				spin_unlock(&w->lock);
+			}
 		}
 		cond_resched();
 	}
 }
-
-/**
- * todo_store_discard() - Drop the pending snapshot; wait for the write.
- * @st: the list's store state.
- * @err: the error SYNC messages still waiting complete with.
- *
- * Once this returns no store of the list runs or is pending, and none
- * starts unless the server submits one.
- *
- * Context: the list's server; sleeps.
- */
-void todo_store_discard(struct todo_store *st, int err)
-{
-	void *buf;
-
-	spin_lock(&st->lock);
-	buf = st->buf;
-	st->buf = NULL;
-	spin_unlock(&st->lock);
-	kvfree(buf);
-	todo_store_flush(st, err);
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_store_discard);
-
-static bool todo_store_idle(struct todo_store *st)
-{
-	bool idle;
-
-	spin_lock(&st->lock);
-	idle = !st->queued;
-	spin_unlock(&st->lock);
-	return idle;
-}
-
-/**
- * todo_store_drain() - Wait until the list's worker is done with it.
- * @st: the list's store state.
- *
- * Returns once no snapshot of the list is queued or being written, and
- * its last &todo_store.done call has returned; from then on the worker
- * does not touch @st unless a snapshot is submitted again.
- *
- * Context: process context; sleeps.
- */
-void todo_store_drain(struct todo_store *st)
-{
-	might_sleep();
-	wait_var_event(&st->queued, todo_store_idle(st));
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_store_drain);
-
-/**
- * todo_store_flush() - Wait for the list's stores; fail remaining waiters.
- * @st: the list's store state.
- * @err: the error SYNC messages still waiting complete with.
- *
- * Context: process context; sleeps.
- */
-void todo_store_flush(struct todo_store *st, int err)
-{
-	todo_store_drain(st);
-	todo_store_wake(st, U64_MAX, err);
-}
-EXPORT_SYMBOL_IF_KUNIT(todo_store_flush);
 
 /* One file found by the scan at load: index it, count it (see quota.c). */
 static int todo_db_index_scan(const struct todo_key *key, void *unused)

@@ -5,64 +5,12 @@
 #ifndef _TODO_DATABASE_H
 #define _TODO_DATABASE_H
 
-#include <linux/list.h>
-#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "name.h"
 
 struct todo_list;
-struct todo_msg;
-
 struct todo_store;
-
-/*
- * Called on the list's worker after each store of it, done or failed (or
- * found discarded).  It may allocate and queue a message, but must not
- * wait for any store: the other lists of its batch are still held.
- */
-typedef void (*todo_store_done_fn)(struct todo_store *st);
-
-/**
- * struct todo_store - A list's pending and completed stores.
- * @node: link in its worker's queue, while @queued.
- * @done: called on the worker after each store (see todo_store_init()).
- * @key: the list's key (owned by the list server).
- * @lock: protects the fields below; never held while sleeping.
- * @buf: the newest snapshot not yet written, or NULL; a newer snapshot
- *	replaces (and frees) an older one that was never written.
- * @len: length of @buf.
- * @gen: change generation @buf holds.
- * @busy: a snapshot is pending or being written.
- * @queued: the store is in its worker's queue or being written, and the
- *	worker may touch it; todo_store_flush() waits until it is not.
- * @durable_gen: generation of the newest snapshot on stable storage.
- * @err: error of the last store, 0 if it succeeded.
- * @waiters: SYNC messages waiting until their &todo_msg.gen is durable,
- *	linked by &todo_msg.node.
- * @writes: file writes done, for statistics.
- * @errors: failed writes, for statistics.
- *
- * At most one snapshot is pending and one being written per list, so a
- * burst of changes costs a few file writes, not one per change, and the
- * database's queues hold each list at most once.
- */
-struct todo_store {
-	struct list_head node;
-	todo_store_done_fn done;
-	const struct todo_key *key;
-	spinlock_t lock;	/* protects the fields below */
-	void *buf;
-	size_t len;
-	u64 gen;
-	bool busy;
-	bool queued;
-	u64 durable_gen;
-	int err;
-	struct list_head waiters;
-	u64 writes;
-	u64 errors;
-};
 
 int todo_db_init(void);
 void todo_db_exit(void);
@@ -74,17 +22,6 @@ unsigned int todo_db_count(u32 owner);
 int todo_db_remove(const struct todo_key *key);
 unsigned int todo_db_stored_after(u32 owner, const struct todo_key *after,
 				  struct todo_key *keys, unsigned int max);
-void todo_store_init(struct todo_store *st, const struct todo_key *key,
-		     todo_store_done_fn done);
-bool todo_store_busy(struct todo_store *st);
-u64 todo_store_durable_gen(struct todo_store *st);
-int todo_store_error(struct todo_store *st);
-void todo_store_submit(struct todo_store *st, void *buf, size_t len,
-		       u64 gen);
-void todo_store_wait(struct todo_store *st, struct todo_msg *msg, u64 gen);
-bool todo_store_cancel(struct todo_store *st, struct todo_msg *msg);
-void todo_store_discard(struct todo_store *st, int err);
-void todo_store_drain(struct todo_store *st);
-void todo_store_flush(struct todo_store *st, int err);
+void todo_db_queue(struct todo_store *st);
 
 #endif /* _TODO_DATABASE_H */

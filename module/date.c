@@ -2,6 +2,9 @@
 /*
  * Calendar date validation: years 1..9999 of the proleptic Gregorian
  * calendar, real month lengths, leap years by the Gregorian rule.
+ *
+ * Owns: what a valid date is.  Must not: depend on anything else of
+ * the module.
  */
 #include <kunit/visibility.h>
 #include <linux/export.h>

@@ -15,6 +15,10 @@
  * The list also keeps the size of its encoding (codec.c) up to date, so
  * that a change that would make it too large to store is refused here,
  * while the client can still be told, rather than by a later store.
+ *
+ * Owns: one list in memory, its indexes, ids and size.  Must not: take a
+ * lock (its server serialises it), validate titles (they are validated
+ * where they enter the module), or do I/O.
  */
 #include <kunit/visibility.h>
 #include <linux/errno.h>
@@ -42,22 +46,6 @@ static int todo_list_fail(const char **why, int err, const char *reason)
 	if (why)
 		*why = reason;
 	return err;
-}
-
-static int todo_list_check_title(const struct todo_list *list,
-				 const char *title, size_t title_len,
-				 const char **why)
-{
-	switch (todo_title_check(title, title_len, list->max_title_len)) {
-	case 0:
-		return 0;
-	case -EMSGSIZE:
-		return todo_list_fail(why, -EMSGSIZE,
-				      "title is longer than max_title_len");
-	default:
-		return todo_list_fail(why, -EINVAL,
-				      "title is empty or not valid text");
-	}
 }
 
 /* Would the encoding grow past the limit if it grew by @more bytes? */
@@ -173,9 +161,6 @@ static int todo_list_link(struct todo_list *list, u32 id, u32 date,
 
 	if (!todo_date_valid(date))
 		return todo_list_fail(why, -EINVAL, "invalid date");
-	err = todo_list_check_title(list, title, title_len, why);
-	if (err)
-		return err;
 	if (list->size >= list->max_entries)
 		return todo_list_fail(why, -EFBIG,
 				      "list is full (max_entries)");
@@ -208,8 +193,9 @@ static int todo_list_link(struct todo_list *list, u32 id, u32 date,
  * todo_list_add() - Add an entry with the next id.
  * @list: the list.
  * @date: the entry's date, YYYYMMDD.
- * @title: the entry's title; need not be NUL-terminated.
- * @title_len: length of @title in bytes.
+ * @title: the entry's title, valid (see todo_title_check()); need not be
+ *	NUL-terminated.
+ * @title_len: length of @title in bytes, at most %TODO_TITLE_LEN_CAP.
  * @id: on success, the new entry's id.
  * @why: if not NULL, set on failure to a constant string saying why, for
  *	the client (two failures share -EFBIG, for instance).
@@ -217,8 +203,12 @@ static int todo_list_link(struct todo_list *list, u32 id, u32 date,
  * On failure the list is unchanged and no id is consumed.
  *
  * Context: process context; may sleep to allocate.
- * Return: 0 on success; -EINVAL for an invalid date or title; -EMSGSIZE for
- * a title longer than the list's limit; -EFBIG if the list is full, or if
+ * A title is validated once, where it enters the module (netlink for a
+ * request, the codec for a file), against max_title_len; the list takes
+ * it as it is.
+ *
+ * Return: 0 on success; -EINVAL for an invalid date; -EFBIG if the list is
+ * full, or if
  * its encoding would grow past its max_bytes; -EDQUOT if its owner may not
  * grow (see &todo_list.charge); -EOVERFLOW if the list has used up every
  * id; -ENOMEM on allocation failure.
@@ -248,16 +238,16 @@ EXPORT_SYMBOL_IF_KUNIT(todo_list_add);
  * @list: the list.
  * @id: the entry's id; must be below @list's next_id and not in use.
  * @date: the entry's date, YYYYMMDD.
- * @title: the entry's title; need not be NUL-terminated.
- * @title_len: length of @title in bytes.
+ * @title: the entry's title, valid; need not be NUL-terminated.
+ * @title_len: length of @title in bytes, at most the list's max_title_len.
  *
  * Validates like todo_list_add() (the limits included) and leaves the list
  * unchanged on failure.  Set next_id before inserting.
  *
  * Context: process context; may sleep to allocate.
- * Return: 0 on success; -EINVAL for an invalid date or title or an id of 0
- * or not below next_id; -EEXIST if @id is in use; -EMSGSIZE, -EFBIG or
- * -ENOMEM as todo_list_add().
+ * Return: 0 on success; -EINVAL for an invalid date or an id of 0 or not
+ * below next_id; -EEXIST if @id is in use; -EFBIG or -ENOMEM as
+ * todo_list_add().
  */
 int todo_list_insert(struct todo_list *list, u32 id, u32 date,
 		     const char *title, size_t title_len)
@@ -273,18 +263,18 @@ EXPORT_SYMBOL_IF_KUNIT(todo_list_insert);
  * @list: the list.
  * @id: the entry to change.
  * @date: the new date, or NULL to keep the old one.
- * @title: the new title, or NULL to keep the old one.
+ * @title: the new title, valid as for todo_list_add(), or NULL to keep
+ *	the old one.
  * @title_len: length of @title in bytes (ignored if @title is NULL).
  * @why: if not NULL, set on failure to a constant string saying why.
  *
  * The entry keeps its id.  On failure the list is unchanged.
  *
  * Context: process context; may sleep to allocate.
- * Return: 0 on success; -EINVAL for an invalid date or title; -EMSGSIZE for
- * a title longer than the list's limit; -EFBIG if the longer title would
- * make the list's encoding grow past its max_bytes; -EDQUOT if its owner
- * may not grow (see &todo_list.charge); -ENOENT if no entry has @id;
- * -ENOMEM on allocation failure.
+ * Return: 0 on success; -EINVAL for an invalid date; -EFBIG if the longer
+ * title would make the list's encoding grow past its max_bytes; -EDQUOT if
+ * its owner may not grow (see &todo_list.charge); -ENOENT if no entry has
+ * @id; -ENOMEM on allocation failure.
  */
 int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
 		     const char *title, size_t title_len, const char **why)
@@ -297,11 +287,6 @@ int todo_list_update(struct todo_list *list, u32 id, const u32 *date,
 
 	if (date && !todo_date_valid(*date))
 		return todo_list_fail(why, -EINVAL, "invalid date");
-	if (title) {
-		err = todo_list_check_title(list, title, title_len, why);
-		if (err)
-			return err;
-	}
 	old = xa_load(&list->by_id, id);
 	if (!old)
 		return todo_list_fail(why, -ENOENT, "entry id not found");

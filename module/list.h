@@ -39,7 +39,9 @@ struct todo_entry {
  * @bytes: size of the list's encoding (todo_codec_size()), kept up to date
  *	by every change.
  * @max_entries: an add that would make @size exceed this fails.
- * @max_title_len: titles longer than this many bytes are refused.
+ * @max_title_len: a file holding a title longer than this many bytes is
+ *	refused when loaded (todo_codec_decode()); the list itself takes
+ *	titles validated where they enter the module.
  * @max_bytes: a change that would make @bytes exceed this fails.
  * @charge: if not NULL, called with every change of @bytes, before a
  *	growth (which fails if it does) and after a shrink; it charges the

@@ -3,6 +3,9 @@
  * The mailbox of a list server.  Senders queue reference-counted messages;
  * the server's thread takes them one at a time.  The queue is bounded: the
  * book's warning about unbounded mailboxes, taken literally.
+ *
+ * Owns: one server's bounded FIFO of messages and the QUEUED state.
+ * Must not: look into a message's request, or know the server.
  */
 #include <kunit/visibility.h>
 #include <linux/err.h>

@@ -2,6 +2,9 @@
 /*
  * todo: the concurrent to-do system of "Elixir in Action", chapter 7, made
  * of kernel primitives.  Module entry and exit.
+ *
+ * Owns: the order in which the parts start and stop.  Must not: hold
+ * any state of its own.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -2,6 +2,9 @@
 /*
  * Messages to list servers: allocation, reference counting and the packed
  * entry copies that %TODO_OP_READ replies with.
+ *
+ * Owns: a message's memory, references and reply copies.  Must not:
+ * queue, send or handle messages.
  */
 #include <kunit/visibility.h>
 #include <linux/align.h>
@@ -14,6 +17,12 @@
 #include <linux/string.h>
 
 #include "message.h"
+
+/* A SYNC's wait on the store ended: answer the message. */
+static void todo_msg_sync_done(struct todo_store_waiter *w, int err)
+{
+	todo_msg_finish(container_of(w, struct todo_msg, sync), err);
+}
 
 /**
  * todo_msg_alloc() - Allocate a message holding one reference.
@@ -39,6 +48,8 @@ struct todo_msg *todo_msg_alloc(enum todo_op op, const char *title,
 	INIT_LIST_HEAD(&msg->node);
 	refcount_set(&msg->ref, 1);
 	init_completion(&msg->done);
+	INIT_LIST_HEAD(&msg->sync.node);
+	msg->sync.done = todo_msg_sync_done;
 	msg->op = op;
 	if (title) {
 		msg->has_title = true;

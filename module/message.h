@@ -10,9 +10,9 @@
 #include <linux/refcount.h>
 #include <linux/types.h>
 
-struct mem_cgroup;
+#include "store.h"
 
-struct todo_store;
+struct mem_cgroup;
 
 /**
  * enum todo_op - What a message asks of a list server.
@@ -66,35 +66,34 @@ struct todo_copy {
  *	lock only.
  * @TODO_MSG_TAKEN: taken by the list server, which owns the in-flight
  *	reference and handles it.  Entered under the mailbox's lock; only the
- *	server's thread moves it on.
- * @TODO_MSG_PARKED: a SYNC waiting for a store, linked by &todo_msg.node
- *	on &todo_store.waiters; the store owns the in-flight reference.
- *	Entered and left under the store's lock only.
+ *	server's thread moves it on.  A SYNC stays TAKEN while its waiter
+ *	(&todo_msg.sync) is parked on the list's store: the store then owns
+ *	the in-flight reference, and whoever unlinks the waiter under the
+ *	store's lock answers the message.
  * @TODO_MSG_DONE: answered or withdrawn; reply fields are final.  Nobody
  *	but the sender holds it any more.
  *
- * The rule: @node is used by one queue at a time, and the state changes
- * only under the lock of the queue the message enters or leaves (or, from
- * TAKEN, by the server's thread).  A sender that stops waiting reads the
- * state under each lock in turn (todo_mailbox_cancel(), then
- * todo_store_cancel()), so it withdraws the message from wherever it
- * waits, or leaves it to the one that owns it.
+ * The rule: the state changes only under the mailbox's lock (QUEUED), or
+ * from TAKEN by its owner; &todo_store_waiter.parked only under the
+ * store's lock.  A sender that stops waiting looks under each lock in
+ * turn (todo_mailbox_cancel(), then todo_store_cancel()), so it withdraws
+ * the message from wherever it waits, or leaves it to the one that owns
+ * it.
  */
 enum todo_msg_state {
 	TODO_MSG_NEW,
 	TODO_MSG_QUEUED,
 	TODO_MSG_TAKEN,
-	TODO_MSG_PARKED,
 	TODO_MSG_DONE,
 };
 
 /**
  * struct todo_msg - A message in a list server's mailbox.
- * @node: link in &todo_mailbox.queue (QUEUED) or &todo_store.waiters
- *	(PARKED); see &enum todo_msg_state.
+ * @node: link in &todo_mailbox.queue (QUEUED); see &enum todo_msg_state.
  * @state: see &enum todo_msg_state.
- * @abandoned: the sender stopped waiting; a message TAKEN then is answered
- *	instead of PARKED.  Set before the sender takes the store's lock.
+ * @sync: (SYNC) the message's wait on the list's store; its
+ *	&todo_store_waiter.abandoned is set when the sender stops waiting,
+ *	and its callback answers the message.
  * @ref: one reference for the sender, and one in-flight reference from
  *	QUEUED until DONE, owned as &enum todo_msg_state says.  Whoever drops
  *	the last one frees the message, so a caller that gives up waiting
@@ -118,8 +117,8 @@ enum todo_msg_state {
  * @buf: reply (READ): the copies; freed with the message.
  * @buf_len: reply (READ): bytes used in @buf.
  * @hold: request (HOLD): completion the server waits for.
- * @gen: request (SYNC): the change generation that must become durable;
- *	reply (READ): the list's change generation the copies were taken at.
+ * @gen: reply (READ): the list's change generation the copies were taken
+ *	at.
  * @title_len: length of @title.
  * @title: request (ADD, UPDATE): the title, not NUL-terminated.
  *
@@ -130,7 +129,7 @@ enum todo_msg_state {
 struct todo_msg {
 	struct list_head node;
 	enum todo_msg_state state;
-	bool abandoned;
+	struct todo_store_waiter sync;
 	refcount_t ref;
 	struct completion done;
 	enum todo_op op;

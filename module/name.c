@@ -3,6 +3,9 @@
  * List names: 1..64 bytes of [A-Za-z0-9._-], not starting with '.'.  Names
  * become file names, and this alphabet keeps path traversal ("..", "/"),
  * hidden and temporary files, and NUL or control bytes out by construction.
+ *
+ * Owns: what a valid list name and key are.  Must not: depend on
+ * anything else of the module.
  */
 #include <kunit/visibility.h>
 #include <linux/ctype.h>

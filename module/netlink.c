@@ -8,6 +8,10 @@
  * unknown flags.  parallel_ops is set, so no global genetlink mutex is held
  * while a call waits for a list server.  The family lives in the initial
  * network namespace only (netnsok is false): the registry is global.
+ *
+ * Owns: the family, its policies and ops, parsing and checking a
+ * request where it enters (keys, dates, titles), and the replies.  Must
+ * not: touch a list or a store, or wait for anything without a bound.
  */
 #include <linux/cred.h>
 #include <linux/capability.h>
@@ -173,6 +177,12 @@ static int todo_nl_date(struct nlattr *nla, struct netlink_ext_ack *extack,
 	return 0;
 }
 
+/*
+ * The one check of a request's title, before it reaches a list (which
+ * takes it as it is): its text, and its length against max_title_len.
+ * The policy's TODO_TITLE_MAX is max_title_len's ceiling, not another
+ * limit.
+ */
 static int todo_nl_title(struct nlattr *nla, struct netlink_ext_ack *extack)
 {
 	int err = todo_title_check(nla_data(nla), todo_nla_strlen(nla),
@@ -260,12 +270,16 @@ static long todo_nl_timeout(void)
 	return msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
 }
 
-/* The server of an existing list, live or stored, or -ESRCH. */
+/*
+ * The server of a list, live or stored, or -ESRCH; @flags as
+ * todo_cache_open()'s (%TODO_OPEN_CREATE: a new list is created).
+ */
 static struct todo_server *todo_nl_server(const struct todo_key *key,
+					  unsigned int flags,
 					  struct netlink_ext_ack *extack,
 					  long *timeout)
 {
-	struct todo_server *s = todo_cache_open(key, 0, timeout);
+	struct todo_server *s = todo_cache_open(key, flags, timeout);
 
 	if (IS_ERR(s)) {
 		todo_nl_err(extack, PTR_ERR(s));
@@ -335,38 +349,33 @@ static int todo_nl_reply(struct genl_info *info, u8 cmd, u32 id)
 	return genlmsg_reply(rep, info);
 }
 
-static int todo_nl_ping(struct sk_buff *skb, struct genl_info *info)
-{
-	long timeout = todo_nl_timeout();
-	struct todo_server *s;
-	struct todo_msg *msg;
-	struct todo_key key;
-	int err;
+/**
+ * struct todo_nl_op - A request to one list, as todo_nl_list_op() runs it.
+ * @op: the message sent to the list's server.
+ * @open: todo_cache_open() flags: %TODO_OPEN_CREATE if the request may
+ *	create the list.
+ * @fill: sets what the request's attributes do not say, or NULL.
+ * @reply: sends the reply to a call that succeeded, or NULL: the ack is
+ *	the answer.
+ */
+struct todo_nl_op {
+	enum todo_op op;
+	unsigned int open;
+	void (*fill)(struct sk_buff *skb, struct todo_msg *msg);
+	int (*reply)(struct genl_info *info, const struct todo_msg *msg);
+};
 
-	if (!info->attrs[TODO_A_LIST])
-		return todo_nl_reply(info, TODO_CMD_PING, 0);
-
-	err = todo_nl_key(skb, info->attrs, info->extack, &key);
-	if (err)
-		return err;
-	s = todo_nl_server(&key, info->extack, &timeout);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	err = -ENOMEM;
-	msg = todo_msg_alloc(TODO_OP_PING, NULL, 0);
-	if (msg)
-		err = todo_nl_err(info->extack,
-				  todo_server_call_within(s, msg, &timeout));
-	if (!err) {
-		todo_nl_warn(info->extack, msg);
-		err = todo_nl_reply(info, TODO_CMD_PING, 0);
-	}
-	todo_msg_put(msg);
-	todo_server_put(s);
-	return err;
-}
-
-static int todo_nl_add(struct sk_buff *skb, struct genl_info *info)
+/*
+ * The one path of a request to a list: the key, the date and the title
+ * are checked where the request enters, the message is built from the
+ * attributes the command's policy allows (the id, the date, the title),
+ * @op's fill adds the rest; the list's server is found (or created), the
+ * message sent as a call or, if the request says so, a cast, and a call's
+ * answer given to @op's reply.  Handlers check which attributes they
+ * require and name their operation.
+ */
+static int todo_nl_list_op(struct sk_buff *skb, struct genl_info *info,
+			   const struct todo_nl_op *op)
 {
 	struct nlattr **attrs = info->attrs;
 	struct nlattr *title = attrs[TODO_A_TITLE];
@@ -374,42 +383,88 @@ static int todo_nl_add(struct sk_buff *skb, struct genl_info *info)
 	struct todo_server *s;
 	struct todo_msg *msg;
 	struct todo_key key;
-	u32 date;
+	u32 date = 0;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, TODO_A_LIST) ||
-	    GENL_REQ_ATTR_CHECK(info, TODO_A_DATE) ||
-	    GENL_REQ_ATTR_CHECK(info, TODO_A_TITLE))
-		return -EINVAL;
 	err = todo_nl_key(skb, attrs, info->extack, &key);
-	if (!err)
+	if (!err && attrs[TODO_A_DATE])
 		err = todo_nl_date(attrs[TODO_A_DATE], info->extack, &date);
-	if (!err)
+	if (!err && title)
 		err = todo_nl_title(title, info->extack);
 	if (err)
 		return err;
 
-	msg = todo_msg_alloc(TODO_OP_ADD, nla_data(title),
-			     todo_nla_strlen(title));
+	msg = todo_msg_alloc(op->op, title ? nla_data(title) : NULL,
+			     title ? todo_nla_strlen(title) : 0);
 	if (!msg)
 		return -ENOMEM;
-	msg->has_date = true;
+	if (attrs[TODO_A_ID])
+		msg->id = nla_get_u32(attrs[TODO_A_ID]);
+	msg->has_date = attrs[TODO_A_DATE];
 	msg->date = date;
-	todo_msg_from_sender(msg, todo_nl_exempt(skb));
+	if (op->fill)
+		op->fill(skb, msg);
 
-	s = todo_cache_open(&key, TODO_OPEN_CREATE |
-			    (msg->exempt ? TODO_OPEN_EXEMPT : 0), &timeout);
+	s = todo_nl_server(&key, op->open |
+			   (msg->exempt ? TODO_OPEN_EXEMPT : 0), info->extack,
+			   &timeout);
 	if (IS_ERR(s)) {
-		err = todo_nl_err(info->extack, PTR_ERR(s));
+		err = PTR_ERR(s);
 		goto out;
 	}
 	err = todo_nl_send(s, msg, info, &timeout);
-	if (!err && !attrs[TODO_A_CAST])
-		err = todo_nl_reply(info, TODO_CMD_ADD, msg->id);
+	if (!err && !attrs[TODO_A_CAST] && op->reply)
+		err = op->reply(info, msg);
 	todo_server_put(s);
 out:
 	todo_msg_put(msg);
 	return err;
+}
+
+/* A change is charged to its sender, who may be exempt from the limits. */
+static void todo_nl_fill_sender(struct sk_buff *skb, struct todo_msg *msg)
+{
+	todo_msg_from_sender(msg, todo_nl_exempt(skb));
+}
+
+static int todo_nl_ping_reply(struct genl_info *info,
+			      const struct todo_msg *msg)
+{
+	return todo_nl_reply(info, TODO_CMD_PING, 0);
+}
+
+static const struct todo_nl_op todo_nl_ping_op = {
+	.op = TODO_OP_PING,
+	.reply = todo_nl_ping_reply,
+};
+
+static int todo_nl_ping(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!info->attrs[TODO_A_LIST])
+		return todo_nl_reply(info, TODO_CMD_PING, 0);
+	return todo_nl_list_op(skb, info, &todo_nl_ping_op);
+}
+
+static int todo_nl_add_reply(struct genl_info *info,
+			     const struct todo_msg *msg)
+{
+	return todo_nl_reply(info, TODO_CMD_ADD, msg->id);
+}
+
+static const struct todo_nl_op todo_nl_add_op = {
+	.op = TODO_OP_ADD,
+	.open = TODO_OPEN_CREATE,
+	.fill = todo_nl_fill_sender,
+	.reply = todo_nl_add_reply,
+};
+
+static int todo_nl_add(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, TODO_A_LIST) ||
+	    GENL_REQ_ATTR_CHECK(info, TODO_A_DATE) ||
+	    GENL_REQ_ATTR_CHECK(info, TODO_A_TITLE))
+		return -EINVAL;
+	return todo_nl_list_op(skb, info, &todo_nl_add_op);
 }
 
 /* Copy entries with ids above @after_id (of @date if @has_date). */
@@ -479,7 +534,7 @@ static int todo_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	id = nla_get_u32(info->attrs[TODO_A_ID]);
-	s = todo_nl_server(&key, info->extack, &timeout);
+	s = todo_nl_server(&key, 0, info->extack, &timeout);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	msg = todo_nl_read(s, id - 1, false, 0, info->extack, &timeout);
@@ -594,7 +649,7 @@ static int __todo_nl_get_start(struct netlink_callback *cb,
 	}
 	/* Room for one entry with the longest title, whatever the reader. */
 	cb->min_dump_alloc = 2 * PAGE_SIZE;
-	ctx->server = todo_cache_find(&key);
+	ctx->server = todo_cache_get_stored(&key);
 	if (IS_ERR(ctx->server)) {
 		err = todo_nl_err(extack, PTR_ERR(ctx->server));
 		ctx->server = NULL;
@@ -650,76 +705,33 @@ static int todo_nl_get_done(struct netlink_callback *cb)
 	return 0;
 }
 
+static const struct todo_nl_op todo_nl_update_op = {
+	.op = TODO_OP_UPDATE,
+	.fill = todo_nl_fill_sender,
+};
+
 static int todo_nl_update(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr **attrs = info->attrs;
-	struct nlattr *title = attrs[TODO_A_TITLE];
-	long timeout = todo_nl_timeout();
-	struct todo_server *s;
-	struct todo_msg *msg;
-	struct todo_key key;
-	u32 date = 0;
-	int err;
-
 	if (GENL_REQ_ATTR_CHECK(info, TODO_A_LIST) ||
 	    GENL_REQ_ATTR_CHECK(info, TODO_A_ID))
 		return -EINVAL;
-	if (!attrs[TODO_A_DATE] && !title) {
+	if (!info->attrs[TODO_A_DATE] && !info->attrs[TODO_A_TITLE]) {
 		GENL_SET_ERR_MSG(info, "update needs a date or a title");
 		return -EINVAL;
 	}
-	err = todo_nl_key(skb, attrs, info->extack, &key);
-	if (!err && attrs[TODO_A_DATE])
-		err = todo_nl_date(attrs[TODO_A_DATE], info->extack, &date);
-	if (!err && title)
-		err = todo_nl_title(title, info->extack);
-	if (err)
-		return err;
-
-	s = todo_nl_server(&key, info->extack, &timeout);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	err = -ENOMEM;
-	msg = todo_msg_alloc(TODO_OP_UPDATE, title ? nla_data(title) : NULL,
-			     title ? todo_nla_strlen(title) : 0);
-	if (msg) {
-		msg->id = nla_get_u32(attrs[TODO_A_ID]);
-		msg->has_date = attrs[TODO_A_DATE];
-		msg->date = date;
-		todo_msg_from_sender(msg, todo_nl_exempt(skb));
-		err = todo_nl_send(s, msg, info, &timeout);
-	}
-	todo_msg_put(msg);
-	todo_server_put(s);
-	return err;
+	return todo_nl_list_op(skb, info, &todo_nl_update_op);
 }
+
+static const struct todo_nl_op todo_nl_delete_op = {
+	.op = TODO_OP_DELETE,
+};
 
 static int todo_nl_delete(struct sk_buff *skb, struct genl_info *info)
 {
-	long timeout = todo_nl_timeout();
-	struct todo_server *s;
-	struct todo_msg *msg;
-	struct todo_key key;
-	int err;
-
 	if (GENL_REQ_ATTR_CHECK(info, TODO_A_LIST) ||
 	    GENL_REQ_ATTR_CHECK(info, TODO_A_ID))
 		return -EINVAL;
-	err = todo_nl_key(skb, info->attrs, info->extack, &key);
-	if (err)
-		return err;
-	s = todo_nl_server(&key, info->extack, &timeout);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	err = -ENOMEM;
-	msg = todo_msg_alloc(TODO_OP_DELETE, NULL, 0);
-	if (msg) {
-		msg->id = nla_get_u32(info->attrs[TODO_A_ID]);
-		err = todo_nl_send(s, msg, info, &timeout);
-	}
-	todo_msg_put(msg);
-	todo_server_put(s);
-	return err;
+	return todo_nl_list_op(skb, info, &todo_nl_delete_op);
 }
 
 /* Explain the answer to a SYNC; a disk error is named as one. */
@@ -791,7 +803,7 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 		err = todo_nl_key(skb, info->attrs, info->extack, &key);
 		if (err)
 			return err;
-		s = todo_nl_server(&key, info->extack, &timeout);
+		s = todo_nl_server(&key, 0, info->extack, &timeout);
 		if (IS_ERR(s))
 			return PTR_ERR(s);
 		err = todo_nl_sync_all(&s, 1, info->extack, &timeout);
@@ -802,7 +814,7 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 	err = todo_nl_owner(skb, info->attrs, info->extack, &key.owner);
 	if (err)
 		return err;
-	n = todo_cache_grab(key.owner, &all, &timeout);
+	n = todo_cache_get_owner_live(key.owner, &all, &timeout);
 	if (n < 0)
 		return todo_nl_err(info->extack, n);
 	err = n ? todo_nl_sync_all(all, n, info->extack, &timeout) : 0;
@@ -812,35 +824,21 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* Delete a whole list; answered with an ack only. */
+/*
+ * Delete a whole list; answered with an ack only.  The list's server
+ * drops it in its own thread (a stored list gets one, which loads it
+ * first): the handler only waits for the answer, within call_timeout_ms
+ * like any call, holding no lock.
+ */
+static const struct todo_nl_op todo_nl_drop_op = {
+	.op = TODO_OP_DROP,
+};
+
 static int todo_nl_drop(struct sk_buff *skb, struct genl_info *info)
 {
-	long timeout = todo_nl_timeout();
-	struct todo_server *s;
-	struct todo_msg *msg;
-	struct todo_key key;
-	int err;
-
 	if (GENL_REQ_ATTR_CHECK(info, TODO_A_LIST))
 		return -EINVAL;
-	err = todo_nl_key(skb, info->attrs, info->extack, &key);
-	if (err)
-		return err;
-	/*
-	 * The list's server drops it in its own thread (a stored list gets
-	 * one, which loads it first): the handler only waits for the answer,
-	 * within call_timeout_ms like any call, holding no lock.
-	 */
-	s = todo_nl_server(&key, info->extack, &timeout);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	err = -ENOMEM;
-	msg = todo_msg_alloc(TODO_OP_DROP, NULL, 0);
-	if (msg)
-		err = todo_nl_call(s, msg, info->extack, &timeout);
-	todo_msg_put(msg);
-	todo_server_put(s);
-	return err;
+	return todo_nl_list_op(skb, info, &todo_nl_drop_op);
 }
 
 /* Lists a LISTS dump reads at a time: about one message's worth. */

@@ -3,42 +3,35 @@
  * Module parameters.  Each is range-checked when set, at load time or later
  * through /sys/module/todo/parameters/; a new value applies to lists created
  * after the change.
+ *
+ * Owns: the parameters and their ranges.  Must not: act on a change
+ * (readers take a snapshot of the value when they need it).
  */
 #include <kunit/visibility.h>
-#include <linux/errno.h>
+#include <linux/build_bug.h>
 #include <linux/export.h>
-#include <linux/kernel.h>
 #include <linux/moduleparam.h>
-#include <linux/mm.h>
+#include <linux/stddef.h>
 
 #include "params.h"
 #include "title.h"
 
+/*
+ * The kernel's parameter parsing does the work: param_set_uint_minmax()
+ * and param_get_uint() read and write the unsigned int at kp->arg, which is
+ * the first member of struct todo_uint_param.
+ */
 static int todo_uint_param_set(const char *val, const struct kernel_param *kp)
-{
-	struct todo_uint_param *p = kp->arg;
-	unsigned int v;
-	int err;
-
-	err = kstrtouint(val, 0, &v);
-	if (err)
-		return err;
-	if (v < p->min || v > p->max)
-		return -EINVAL;
-	WRITE_ONCE(p->val, v);
-	return 0;
-}
-
-static int todo_uint_param_get(char *buf, const struct kernel_param *kp)
 {
 	const struct todo_uint_param *p = kp->arg;
 
-	return scnprintf(buf, PAGE_SIZE, "%u\n", READ_ONCE(p->val));
+	BUILD_BUG_ON(offsetof(struct todo_uint_param, val) != 0);
+	return param_set_uint_minmax(val, kp, p->min, p->max);
 }
 
 static const struct kernel_param_ops todo_uint_param_ops = {
 	.set = todo_uint_param_set,
-	.get = todo_uint_param_get,
+	.get = param_get_uint,
 };
 
 struct todo_uint_param todo_max_entries = { 100000, 1, 10000000 };

@@ -11,7 +11,9 @@
 
 /**
  * struct todo_uint_param - An unsigned module parameter with a range.
- * @val: current value; read with todo_param().
+ * @val: current value; read with todo_param().  The first member: the
+ *	kernel's param_set_uint_minmax() and param_get_uint() reach it
+ *	through &kernel_param.arg.
  * @min: smallest value accepted.
  * @max: largest value accepted.
  *

@@ -20,6 +20,9 @@
  * request scans db_dir or the cache to count an owner's lists.  Their sum,
  * every owner's lists, counts against max_lists, which protects the disk
  * whoever asks.
+ *
+ * Owns: the per-owner and global counts and bytes.  Must not: know
+ * servers, files or lists, only the numbers charged to it.
  */
 #include <kunit/visibility.h>
 #include <linux/atomic.h>

@@ -4,6 +4,11 @@
  * owns the list and handles the messages of its mailbox one at a time, in
  * order.  A call waits for the server's answer, killable and bounded by
  * call_timeout_ms; a cast returns once its message is queued.
+ *
+ * Owns: a live list, its thread, mailbox, store state and lifetime
+ * stages.  Must not: call the registry (it gets callbacks,
+ * &struct todo_server_ops), or write files itself (it hands snapshots to
+ * its store).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -86,7 +91,7 @@ static void todo_server_sync(struct todo_server *s, struct todo_msg *msg)
 {
 	if (!todo_store_busy(&s->store) && s->gen != todo_store_durable_gen(&s->store))
 		todo_server_persist(s);
-	todo_store_wait(&s->store, msg, s->gen);
+	todo_store_wait(&s->store, &msg->sync, s->gen);
 }
 
 /* The list's &todo_list.charge while the server pays for it. */
@@ -527,7 +532,7 @@ int todo_server_send(struct todo_server *s, struct todo_msg *msg,
 {
 	might_sleep();
 	msg->cast = false;
-	msg->abandoned = false;
+	msg->sync.abandoned = false;
 	return todo_mailbox_send(&s->mbox, msg, timeout);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_send);
@@ -562,8 +567,8 @@ int todo_server_wait(struct todo_server *s, struct todo_msg *msg,
 	*timeout = 0;
 	if (!todo_mailbox_cancel(&s->mbox, msg)) {
 		/* Not queued: taken, parked on the store, or answered. */
-		WRITE_ONCE(msg->abandoned, true);
-		if (!todo_store_cancel(&s->store, msg) &&
+		WRITE_ONCE(msg->sync.abandoned, true);
+		if (!todo_store_cancel(&s->store, &msg->sync) &&
 		    completion_done(&msg->done))
 			return msg->err;	/* answered meanwhile */
 	}

@@ -17,6 +17,7 @@
 #include "list.h"
 #include "mailbox.h"
 #include "name.h"
+#include "store.h"
 
 struct task_struct;
 struct todo_msg;

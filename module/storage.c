@@ -40,6 +40,10 @@
  * Called only from the database workers (kworkers: init's credentials and
  * root), a list's server (a kthread: the same), or module init, which takes
  * the kernel's credentials; never with a spinlock held.
+ *
+ * Owns: the files and directories in db_dir and all I/O on them.  Must
+ * not: know the file format beyond its size limit, the lists in memory,
+ * or the store's state.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

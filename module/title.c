@@ -5,6 +5,9 @@
  * control character: neither C0 (U+0000..U+001F), DEL (U+007F) nor C1
  * (U+0080..U+009F).  Titles therefore never carry NUL, newlines or tabs, so
  * a one-line-per-entry output stays unambiguous.
+ *
+ * Owns: what a valid title is; the caller gives the length limit.
+ * Must not: read a parameter or depend on anything else of the module.
  */
 #include <kunit/visibility.h>
 #include <linux/errno.h>

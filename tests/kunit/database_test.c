@@ -20,6 +20,7 @@
 #include "params.h"
 #include "quota.h"
 #include "server.h"
+#include "store.h"
 
 #define OWNER	4100000U
 
@@ -82,7 +83,7 @@ static struct todo_server *track(struct kunit *test, struct todo_server *s)
 
 static struct todo_server *server(struct kunit *test, struct todo_key *k)
 {
-	return track(test, todo_cache_get(k, false));
+	return track(test, todo_cache_get_or_create(k, false));
 }
 
 static int send_add(struct todo_server *s, bool cast, u32 date,
@@ -106,7 +107,7 @@ static int send_add(struct todo_server *s, bool cast, u32 date,
 /* Drop a list as the DROP command does: through its server. */
 static int drop(struct todo_key *k)
 {
-	struct todo_server *s = todo_cache_find(k);
+	struct todo_server *s = todo_cache_get_stored(k);
 	struct todo_msg *msg;
 	int err;
 
@@ -431,11 +432,11 @@ static void todo_db_idle_expiry(struct kunit *test)
 	u32 id;
 
 	todo_idle_timeout.val = 1;
-	s = todo_cache_get(k, false);
+	s = todo_cache_get_or_create(k, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181219, "kept", &id), 0);
 	todo_server_put(s);
-	for (i = 0; i < 100 && (s = todo_cache_lookup(k)); i++) {
+	for (i = 0; i < 100 && (s = todo_cache_get_live(k)); i++) {
 		todo_server_put(s);
 		msleep(100);
 	}
@@ -443,7 +444,7 @@ static void todo_db_idle_expiry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 1);
 
 	todo_idle_timeout.val = 0;
-	s = track(test, todo_cache_find(k));
+	s = track(test, todo_cache_get_stored(k));
 	msg = todo_msg_alloc(TODO_OP_READ, NULL, 0);
 	KUNIT_ASSERT_NOT_NULL(test, msg);
 	msg->buf_size = 4096;
@@ -463,7 +464,7 @@ static void todo_db_read_creates_nothing(struct kunit *test)
 	struct todo_key *k = key(test, OWNER, "nowhere");
 	unsigned int before = todo_cache_nr_servers();
 
-	KUNIT_EXPECT_NULL(test, todo_cache_find(k));
+	KUNIT_EXPECT_NULL(test, todo_cache_get_stored(k));
 	KUNIT_EXPECT_EQ(test, todo_cache_nr_servers(), before);
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
 }
@@ -517,7 +518,7 @@ static void todo_db_stop_applies_queued(struct kunit *test)
 	unsigned int i;
 
 	todo_load_delay_ms.val = 1000;
-	s = todo_cache_get(k, false);
+	s = todo_cache_get_or_create(k, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, send_add(s, true, 20181219, "q", NULL),
@@ -542,18 +543,18 @@ static void todo_db_drop(struct kunit *test)
 	unsigned int i;
 	u32 id;
 
-	s = todo_cache_get(k, false);
+	s = todo_cache_get_or_create(k, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181219, "first", &id), 0);
 	for (i = 0; i < 200; i++)
 		send_add(s, true, 20181219, "burst", NULL);
 	todo_server_put(s);
 	KUNIT_EXPECT_EQ(test, drop(k), 0);
-	KUNIT_EXPECT_NULL(test, todo_cache_lookup(k));
+	KUNIT_EXPECT_NULL(test, todo_cache_get_live(k));
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
 	KUNIT_EXPECT_STREQ(test, load(test, k), "next 1:");
 	KUNIT_EXPECT_EQ(test, drop(k), -ESRCH);
-	KUNIT_EXPECT_NULL(test, todo_cache_find(k));
+	KUNIT_EXPECT_NULL(test, todo_cache_get_stored(k));
 
 	/* A stored list without a server. */
 	store_one(test, k);
@@ -582,7 +583,7 @@ static void todo_db_quota(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, todo_quota_lists(owner), 0);
 	KUNIT_EXPECT_EQ(test, todo_quota_bytes(owner), 0);
-	s = todo_cache_get(k, false);
+	s = todo_cache_get_or_create(k, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, todo_quota_lists(owner), 1);
 	KUNIT_EXPECT_EQ(test, send_add(s, false, 20181219, "first", NULL), 0);
@@ -607,7 +608,7 @@ static void todo_db_quota(struct kunit *test)
 	WRITE_ONCE(todo_max_bytes_per_user.val, saved);
 
 	/* A new list that ends without a file counts no more. */
-	s2 = todo_cache_get(k2, false);
+	s2 = todo_cache_get_or_create(k2, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s2);
 	KUNIT_EXPECT_EQ(test, todo_quota_lists(owner), 2);
 	KUNIT_EXPECT_EQ(test, todo_cache_remove(s2), 1);
@@ -652,7 +653,7 @@ static void start_slow_drop(struct kunit *test, struct todo_dropper *d,
 	struct task_struct *task;
 
 	init_completion(&d->done);
-	s = todo_cache_get(d->key, false);
+	s = todo_cache_get_or_create(d->key, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_ASSERT_EQ(test, send_add(s, false, 20181219, "one", NULL), 0);
 	KUNIT_ASSERT_EQ(test, call(s, TODO_OP_SYNC), 0);
@@ -681,7 +682,8 @@ static void todo_db_drop_bounded(struct kunit *test)
 	msleep(100);
 
 	start = jiffies;
-	other = todo_cache_get(key(test, OWNER + 21, "drop-other"), false);
+	other = todo_cache_get_or_create(key(test, OWNER + 21, "drop-other"),
+					 false);
 	took = jiffies_to_msecs(jiffies - start);
 	track(test, other);
 	KUNIT_EXPECT_LT(test, took, 500);
@@ -712,7 +714,7 @@ static void todo_db_read_races_drop(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 1);
 
 	before = todo_cache_nr_servers();
-	found = todo_cache_find(k);
+	found = todo_cache_get_stored(k);
 	KUNIT_EXPECT_NULL(test, found);
 	if (!IS_ERR_OR_NULL(found))
 		track(test, found);
@@ -720,7 +722,7 @@ static void todo_db_read_races_drop(struct kunit *test)
 	wait_for_completion(&d.done);
 	KUNIT_EXPECT_EQ(test, d.err, 0);
 	KUNIT_EXPECT_EQ(test, todo_db_exists(k), 0);
-	KUNIT_EXPECT_NULL(test, todo_cache_lookup(k));
+	KUNIT_EXPECT_NULL(test, todo_cache_get_live(k));
 }
 
 /*

@@ -318,7 +318,11 @@ static void todo_list_ch04_import(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, todo_list_next_on(test->priv, 20181220, 2));
 }
 
-/* Invalid dates and titles are refused and change nothing. */
+/*
+ * Invalid dates are refused and change nothing.  Titles are validated
+ * where they enter the module (netlink, the codec), not here: see
+ * title_test.c and codec_test.c.
+ */
 static void todo_list_rejects_bad_input(struct kunit *test)
 {
 	const char *before;
@@ -328,19 +332,13 @@ static void todo_list_rejects_bad_input(struct kunit *test)
 	before = dump(test);
 	KUNIT_EXPECT_EQ(test, todo_list_add(test->priv, bad, "x", 1, &id, NULL),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, todo_list_add(test->priv, 20181219, "", 0, &id,
-					    NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, todo_list_add(test->priv, 20181219, "a\nb", 3,
-					    &id, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 1, &bad, NULL, 0,
-					       NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, todo_list_update(test->priv, 1, NULL, "\xff", 1,
 					       NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, id, 0);
 	KUNIT_EXPECT_STREQ(test, dump(test), before);
 }
 
-/* Limits: a full list and an oversize title give distinct errors. */
+/* Limits: a full list refuses an add until an entry is deleted. */
 static void todo_list_limits(struct kunit *test)
 {
 	struct todo_list *list = test->priv;
@@ -352,10 +350,6 @@ static void todo_list_limits(struct kunit *test)
 	before = dump(test);
 	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181221, "Gym", 3, &id,
 					    NULL), -EFBIG);
-	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181221, "123456789", 9,
-					    &id, NULL), -EMSGSIZE);
-	KUNIT_EXPECT_EQ(test, todo_list_update(list, 1, NULL, "123456789", 9,
-					       NULL), -EMSGSIZE);
 	KUNIT_EXPECT_STREQ(test, dump(test), before);
 
 	/* Room again after a delete; an 8-byte title is fine. */
@@ -410,7 +404,7 @@ static void todo_list_bytes_tracked(struct kunit *test)
 	expect_bytes(test);
 	KUNIT_EXPECT_EQ(test, todo_list_delete(list, 2), 0);
 	expect_bytes(test);
-	KUNIT_EXPECT_EQ(test, todo_list_add(list, date, "a\nb", 3, &id, NULL),
+	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20230229, "ab", 2, &id, NULL),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, todo_list_update(list, 9, NULL, "x", 1, NULL),
 			-ENOENT);
@@ -544,14 +538,6 @@ static void todo_list_why(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, todo_list_add(list, bad, "x", 1, &id, &why),
 			-EINVAL);
 	KUNIT_EXPECT_STREQ(test, why, "invalid date");
-	why = NULL;
-	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181219, "123456789", 9,
-					    &id, &why), -EMSGSIZE);
-	KUNIT_EXPECT_STREQ(test, why, "title is longer than max_title_len");
-	why = NULL;
-	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181219, "", 0, &id, &why),
-			-EINVAL);
-	KUNIT_EXPECT_STREQ(test, why, "title is empty or not valid text");
 	KUNIT_EXPECT_EQ(test, add(test, 20181219, "one"), 1);
 	why = NULL;
 	KUNIT_EXPECT_EQ(test, todo_list_add(list, 20181219, "two", 3, &id,
@@ -565,10 +551,6 @@ static void todo_list_why(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, todo_list_update(list, 1, &bad, NULL, 0, &why),
 			-EINVAL);
 	KUNIT_EXPECT_STREQ(test, why, "invalid date");
-	why = NULL;
-	KUNIT_EXPECT_EQ(test, todo_list_update(list, 1, NULL, "123456789", 9,
-					       &why), -EMSGSIZE);
-	KUNIT_EXPECT_STREQ(test, why, "title is longer than max_title_len");
 	KUNIT_EXPECT_EQ(test, todo_list_delete(list, 1), 0);
 	list->next_id = 0;
 	why = NULL;

@@ -20,6 +20,7 @@
 #include "params.h"
 #include "quota.h"
 #include "server.h"
+#include "store.h"
 
 #define OWNER	4000000U
 
@@ -72,7 +73,7 @@ static struct todo_server *server(struct kunit *test, u32 owner,
 
 	KUNIT_ASSERT_EQ(test, todo_key_init(&key, owner, name, strlen(name)),
 			0);
-	s = todo_cache_get(&key, false);
+	s = todo_cache_get_or_create(&key, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_ASSERT_LT(test, t->nr_servers, ARRAY_SIZE(t->servers));
 	t->servers[t->nr_servers++] = s;
@@ -403,14 +404,14 @@ static void todo_cache_same_and_different(struct kunit *test)
 	KUNIT_EXPECT_PTR_NE(test, bob, alice);
 	KUNIT_EXPECT_PTR_NE(test, bob, other_bob);
 	todo_key_init(&key, OWNER, "bob", 3);
-	again = todo_cache_get(&key, false);
+	again = todo_cache_get_or_create(&key, false);
 	KUNIT_EXPECT_PTR_EQ(test, again, bob);
 	todo_server_put(again);
-	again = todo_cache_lookup(&key);
+	again = todo_cache_get_live(&key);
 	KUNIT_EXPECT_PTR_EQ(test, again, bob);
 	todo_server_put(again);
 	todo_key_init(&key, OWNER, "carol", 5);
-	KUNIT_EXPECT_NULL(test, todo_cache_lookup(&key));
+	KUNIT_EXPECT_NULL(test, todo_cache_get_live(&key));
 }
 
 struct todo_racer {
@@ -425,7 +426,7 @@ static int todo_racer_fn(void *data)
 	struct todo_racer *r = data;
 
 	wait_for_completion(r->go);
-	r->got = todo_cache_get(&r->key, false);
+	r->got = todo_cache_get_or_create(&r->key, false);
 	complete(&r->done);
 	return 0;
 }
@@ -474,9 +475,10 @@ static void todo_cache_limits(struct kunit *test)
 	server(test, OWNER + 2, "one");
 	server(test, OWNER + 2, "two");
 	todo_key_init(&key, OWNER + 2, "three", 5);
-	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false), ERR_PTR(-EDQUOT));
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get_or_create(&key, false),
+			    ERR_PTR(-EDQUOT));
 	todo_key_init(&key, OWNER + 2, "two", 3);
-	s = todo_cache_get(&key, false);
+	s = todo_cache_get_or_create(&key, false);
 	KUNIT_EXPECT_FALSE(test, IS_ERR(s));
 	if (!IS_ERR(s))
 		todo_server_put(s);
@@ -484,7 +486,8 @@ static void todo_cache_limits(struct kunit *test)
 	/* max_lists holds for everybody, CAP_SYS_RESOURCE included. */
 	todo_max_lists.val = todo_quota_total_lists();
 	todo_key_init(&key, OWNER + 3, "one", 3);
-	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, true), ERR_PTR(-ENOSPC));
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get_or_create(&key, true),
+			    ERR_PTR(-ENOSPC));
 	todo_max_lists.val = todo_quota_total_lists() + 1;
 	server(test, OWNER + 3, "one");
 }
@@ -513,7 +516,7 @@ static struct todo_server *idle_server(struct kunit *test, u32 owner,
 
 	KUNIT_ASSERT_EQ(test, todo_key_init(&key, owner, name, strlen(name)),
 			0);
-	s = todo_cache_get(&key, false);
+	s = todo_cache_get_or_create(&key, false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	msg = msg_add(test, 20181219, name);
 	KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), 0);
@@ -532,7 +535,7 @@ static bool live(u32 owner, const char *name)
 	struct todo_key key;
 
 	todo_key_init(&key, owner, name, strlen(name));
-	s = todo_cache_lookup(&key);
+	s = todo_cache_get_live(&key);
 	todo_server_put(s);
 	return s;
 }
@@ -544,7 +547,7 @@ static void drop(struct kunit *test, u32 owner, const char *name)
 	struct todo_key key;
 
 	todo_key_init(&key, owner, name, strlen(name));
-	s = todo_cache_find(&key);
+	s = todo_cache_get_stored(&key);
 	if (IS_ERR_OR_NULL(s))
 		return;
 	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_DROP), 0);
@@ -580,7 +583,7 @@ static void todo_cache_evicts_lru(struct kunit *test)
 			todo_param(&todo_max_servers));
 
 	/* b comes back with its entry, evicting the least used of a, c. */
-	s = todo_cache_find(&key);
+	s = todo_cache_get_stored(&key);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_EXPECT_STREQ(test, titles(test, s), "b");
 	todo_server_put(s);
@@ -611,13 +614,15 @@ static void todo_cache_busy_refused(struct kunit *test)
 	todo_max_servers.val = todo_cache_nr_servers() + 1;
 	a = server(test, owner, "held");	/* referenced: busy */
 	todo_key_init(&key, owner, "new", 3);
-	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false), ERR_PTR(-EBUSY));
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get_or_create(&key, false),
+			    ERR_PTR(-EBUSY));
 
 	/* Unreferenced, but with a cast waiting behind a long one. */
 	held = hold(test, a);
 	KUNIT_EXPECT_EQ(test, cast_add(test, a, 20181219, "waiting"), 0);
 	t_put_server(test, a);
-	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false), ERR_PTR(-EBUSY));
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get_or_create(&key, false),
+			    ERR_PTR(-EBUSY));
 	complete(held);
 	todo_cache_stats(&after);
 	KUNIT_EXPECT_EQ(test, after.busy, before.busy + 2);
@@ -653,7 +658,7 @@ static void todo_cache_evict_waits_for_store(struct kunit *test)
 
 	todo_call_timeout_ms.val = 50;
 	todo_key_init(&key, owner, "next", 4);
-	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false),
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get_or_create(&key, false),
 			    ERR_PTR(-ETIMEDOUT));
 	KUNIT_EXPECT_FALSE(test, live(owner, "slow"));	/* retiring */
 	for (i = 0; i < 100 && todo_cache_nr_servers() > base; i++)
@@ -663,7 +668,7 @@ static void todo_cache_evict_waits_for_store(struct kunit *test)
 	todo_store_delay_ms.val = 0;
 	todo_call_timeout_ms.val = 5000;
 	todo_key_init(&key, owner, "slow", 4);
-	s = todo_cache_find(&key);
+	s = todo_cache_get_stored(&key);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_EXPECT_STREQ(test, titles(test, s), "slow|second");
 	todo_server_put(s);
@@ -683,7 +688,7 @@ static int todo_grabber_fn(void *data)
 
 	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
 
-	g->n = todo_cache_grab(g->owner, &g->all, &timeout);
+	g->n = todo_cache_get_owner_live(g->owner, &g->all, &timeout);
 	complete(&g->done);
 	return 0;
 }
@@ -693,7 +698,7 @@ static int todo_grabber_fn(void *data)
  * server caught retiring, and includes it if it stays (its store failed).
  * The case plays the server's part in the retirement.
  */
-static void todo_cache_grab_waits_for_retiring(struct kunit *test)
+static void todo_cache_get_owner_live_waits_for_retiring(struct kunit *test)
 {
 	struct todo_grabber g = { .owner = OWNER + 6 };
 	struct todo_server *s = server(test, OWNER + 6, "settle");
@@ -714,7 +719,9 @@ static void todo_cache_grab_waits_for_retiring(struct kunit *test)
 		struct todo_server **none = NULL;
 		long no_time = 0;
 
-		KUNIT_EXPECT_EQ(test, todo_cache_grab(OWNER + 6, &none, &no_time),
+		KUNIT_EXPECT_EQ(test,
+				todo_cache_get_owner_live(OWNER + 6, &none,
+							  &no_time),
 				-ETIMEDOUT);
 		KUNIT_EXPECT_NULL(test, none);
 	}
@@ -764,7 +771,7 @@ static void stored(struct kunit *test, u32 owner, const char *name)
 
 	idle_server(test, owner, name);
 	todo_key_init(&key, owner, name, strlen(name));
-	s = todo_cache_lookup(&key);
+	s = todo_cache_get_live(&key);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	todo_cache_remove(s);
 	todo_server_put(s);
@@ -832,7 +839,7 @@ static void todo_cache_quota_before_eviction(struct kunit *test)
 	todo_max_servers.val = todo_cache_nr_servers();
 	todo_cache_stats(&before);
 	todo_key_init(&key, owner, "new", 3);
-	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get(&key, false),
+	KUNIT_EXPECT_PTR_EQ(test, todo_cache_get_or_create(&key, false),
 			    ERR_PTR(-EDQUOT));
 	todo_cache_stats(&after);
 	KUNIT_EXPECT_EQ(test, after.evictions, before.evictions);
@@ -854,7 +861,7 @@ static int todo_opener_fn(void *data)
 	struct todo_opener *o = data;
 
 	wait_for_completion(o->go);
-	o->got = todo_cache_find(&o->key);
+	o->got = todo_cache_get_stored(&o->key);
 	complete(&o->done);
 	return 0;
 }
@@ -942,7 +949,7 @@ static void todo_cache_lists_pages(struct kunit *test)
 	stored(test, owner, "f");
 	/* f is live again, and stored: once, live. */
 	todo_key_init(&key, owner, "f", 1);
-	s = todo_cache_find(&key);
+	s = todo_cache_get_stored(&key);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	todo_server_put(s);
 
@@ -982,7 +989,7 @@ static struct kunit_case todo_server_test_cases[] = {
 	KUNIT_CASE(todo_cache_new_server_kept),
 	KUNIT_CASE(todo_cache_quota_before_eviction),
 	KUNIT_CASE(todo_cache_same_list_evicts_once),
-	KUNIT_CASE(todo_cache_grab_waits_for_retiring),
+	KUNIT_CASE(todo_cache_get_owner_live_waits_for_retiring),
 	{}
 };
 
