@@ -65,11 +65,12 @@ struct todo_copy {
  *	owns the in-flight reference.  Entered and left under the mailbox's
  *	lock only.
  * @TODO_MSG_TAKEN: taken by the list server, which owns the in-flight
- *	reference and handles it.  Entered under the mailbox's lock; only the
+ *	reference and handles it.  Entered under the mailbox's lock; the
  *	server's thread moves it on.  A SYNC stays TAKEN while its waiter
  *	(&todo_msg.sync) is parked on the list's store: the store then owns
  *	the in-flight reference, and whoever unlinks the waiter under the
- *	store's lock answers the message.
+ *	store's lock (the store's worker or a cancelling sender, not the
+ *	server's thread) answers the message.
  * @TODO_MSG_DONE: answered or withdrawn; reply fields are final.  Nobody
  *	but the sender holds it any more.
  *
