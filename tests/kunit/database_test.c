@@ -363,6 +363,76 @@ static void todo_db_requeue_and_discard(struct kunit *test)
 	todo_list_destroy(&list);
 }
 
+/* A waiter that counts its answers. */
+struct counted_waiter {
+	struct todo_store_waiter w;
+	int answers;
+	int err;
+};
+
+static void counted_done(struct todo_store_waiter *w, int err)
+{
+	struct counted_waiter *c = container_of(w, struct counted_waiter, w);
+
+	c->answers++;
+	c->err = err;
+}
+
+/*
+ * Each waiter is answered exactly once: by the store that makes its
+ * generation durable, by a cancel while parked (and not again by the
+ * store, nor by a second cancel), at once when already durable or
+ * abandoned, and by a flush with its error when no store will come.
+ */
+static void todo_store_waiters_answered_once(struct kunit *test)
+{
+	struct todo_key *k = key(test, OWNER, "waiters");
+	struct todo_store *st = new_store(test, k);
+	struct counted_waiter c[5] = {};
+	struct todo_list list;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		c[i].w.done = counted_done;
+	todo_store_delay_ms.val = 300;
+	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
+	add_store(test, st, k, &list, 1, true);
+
+	todo_store_wait(st, &c[0].w, 1);
+	todo_store_wait(st, &c[1].w, 1);
+	todo_store_wait(st, &c[4].w, 2);	/* never stored */
+	KUNIT_EXPECT_TRUE(test, c[0].w.parked && c[1].w.parked);
+	WRITE_ONCE(c[1].w.abandoned, true);
+	KUNIT_EXPECT_TRUE(test, todo_store_cancel(st, &c[1].w));
+	KUNIT_EXPECT_FALSE(test, todo_store_cancel(st, &c[1].w));
+	KUNIT_EXPECT_EQ(test, c[1].answers, 1);
+	KUNIT_EXPECT_EQ(test, c[1].err, -ECANCELED);
+
+	todo_store_drain(st);
+	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 1);
+	KUNIT_EXPECT_EQ(test, c[0].answers, 1);
+	KUNIT_EXPECT_EQ(test, c[0].err, 0);
+	KUNIT_EXPECT_EQ(test, c[1].answers, 1);
+	KUNIT_EXPECT_FALSE(test, c[0].w.parked);
+	KUNIT_EXPECT_TRUE(test, c[4].w.parked);
+
+	/* Durable already, or abandoned before parking: answered at once. */
+	todo_store_wait(st, &c[2].w, 1);
+	KUNIT_EXPECT_EQ(test, c[2].answers, 1);
+	WRITE_ONCE(c[3].w.abandoned, true);
+	todo_store_wait(st, &c[3].w, 2);
+	KUNIT_EXPECT_EQ(test, c[3].answers, 1);
+	KUNIT_EXPECT_FALSE(test, c[3].w.parked);
+
+	todo_store_flush(st, -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, c[4].answers, 1);
+	KUNIT_EXPECT_EQ(test, c[4].err, -ESHUTDOWN);
+	todo_store_flush(st, -ESHUTDOWN);
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		KUNIT_EXPECT_EQ(test, c[i].answers, 1);
+	todo_list_destroy(&list);
+}
+
 /* Two-phase start: requests sent during a slow load wait, in order. */
 static void todo_db_two_phase_start(struct kunit *test)
 {
@@ -769,6 +839,7 @@ static struct kunit_case todo_db_test_cases[] = {
 	KUNIT_CASE(todo_db_pool_affinity),
 	KUNIT_CASE(todo_db_order_and_coalescing),
 	KUNIT_CASE(todo_db_requeue_and_discard),
+	KUNIT_CASE(todo_store_waiters_answered_once),
 	KUNIT_CASE(todo_db_two_phase_start),
 	KUNIT_CASE(todo_db_burst_coalesced),
 	KUNIT_CASE(todo_db_idle_expiry),
