@@ -51,6 +51,24 @@ run todoctl add bob 2023-02-29 x
 run todoctl add bob 2018-12-19
 
 echo
+echo "== The book's web server: todo-httpd (this kernel has no TCP: a unix socket)"
+sock=/run/todo-httpd.sock
+todo-httpd --listen "unix:$sock" &
+httpd=$!
+for _ in $(seq 50); do
+	[ -S "$sock" ] && break
+	sleep 0.2
+done
+run curl -s --unix-socket "$sock" -d '' \
+	'http://localhost/add_entry?list=bob&date=2018-12-19&title=Dentist'
+echo
+run curl -s --unix-socket "$sock" \
+	'http://localhost/entries?list=bob&date=2018-12-19'
+echo
+kill "$httpd"
+wait "$httpd" 2> /dev/null
+
+echo
 echo "== KUnit suites (todo_test.ko), run against todo.ko"
 insmod "$TODO_TEST_KO"
 tests/kunit/ktap.py /sys/kernel/debug/kunit/todo_*/results | grep -v '^       '

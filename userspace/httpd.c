@@ -182,6 +182,10 @@ int main(int argc, char **argv)
 	};
 	const char *listen_spec = DEFAULT_LISTEN;
 	const char *unix_path = NULL;
+	struct MHD_OptionItem pool[] = {
+		{ MHD_OPTION_END, 0, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	struct MHD_Daemon *d;
 	struct tnl_error err;
 	struct tnl *probe;
@@ -255,11 +259,16 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* A pool of one is no pool: libmicrohttpd warns and runs one thread. */
+	if (threads > 1) {
+		pool[0].option = MHD_OPTION_THREAD_POOL_SIZE;
+		pool[0].value = (intptr_t)threads;
+	}
 	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
 			     0, NULL, NULL, httpd_handle, NULL,
 			     MHD_OPTION_EXTERNAL_LOGGER, logger, NULL,
 			     MHD_OPTION_LISTEN_SOCKET, fd,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+			     MHD_OPTION_ARRAY, pool,
 			     MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
 			     MHD_OPTION_NOTIFY_COMPLETED, httpd_completed, NULL,
 			     MHD_OPTION_CONNECTION_TIMEOUT, 60U,
