@@ -15,6 +15,12 @@ set -u
 
 top=${TODO_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 spec=$top/Documentation/netlink/specs/todo.yaml
+# The spec as another user can read it: the tree may sit where only root
+# may look (a clone under /root).
+pubdir=$(mktemp -d)
+chmod 755 "$pubdir"
+install -m 0644 "$spec" "$pubdir/todo.yaml"
+pubspec=$pubdir/todo.yaml
 failed=0
 work=$(mktemp -d)
 
@@ -60,7 +66,7 @@ restore()
 	for p in "${!saved[@]}"; do
 		echo "${saved[$p]}" > "$params/$p" 2>/dev/null
 	done
-	rm -rf "$work"
+	rm -rf "$work" "$pubdir"
 }
 trap restore EXIT
 # A list server that stays idle stops and stores its list, which zeroes its
@@ -115,7 +121,7 @@ ynl_as=()
 ynl()
 {
 	if [ ${#ynl_as[@]} -gt 0 ]; then
-		out=$("${ynl_as[@]}" python3 -B "$cli" --spec "$spec" \
+		out=$("${ynl_as[@]}" python3 -B "$cli" --spec "$pubspec" \
 			--no-schema --output-json "$@" 2>&1)
 	else
 		out=$(python3 -B "$cli" --spec "$spec" "${schema_opt[@]}" \
@@ -476,7 +482,7 @@ if command -v setpriv > /dev/null; then
 	as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 	ynl_nobody()
 	{
-		out=$("${as_nobody[@]}" python3 -B "$cli" --spec "$spec" \
+		out=$("${as_nobody[@]}" python3 -B "$cli" --spec "$pubspec" \
 			--no-schema --output-json "$@" 2>&1)
 		rc=$?
 	}
