@@ -69,7 +69,10 @@ kill "$httpd"
 wait "$httpd" 2> /dev/null
 
 echo
-echo "== KUnit suites (todo_test.ko), run against todo.ko"
+echo "== KUnit suites (todo_test.ko), run against a freshly loaded todo.ko"
+# The suites count and evict live servers: none of the demo's may be left.
+rmmod todo
+insmod "$TODO_KO"
 insmod "$TODO_TEST_KO"
 tests/kunit/ktap.py /sys/kernel/debug/kunit/todo_*/results | grep -v '^       '
 rmmod todo_test
