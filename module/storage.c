@@ -147,6 +147,13 @@ static void todo_storage_leaf_name(const struct todo_key *key, char *buf)
 		 key->name);
 }
 
+/* The temporary file a list's new content is written to: ".<name>.tmp" */
+static void todo_storage_tmp_name(const struct todo_key *key, char *buf)
+{
+	snprintf(buf, TODO_TMP_NAME_MAX, ".%.*s.tmp", (int)key->len,
+		 key->name);
+}
+
 /**
  * todo_storage_parse_owner() - Parse the name of an owner's directory.
  * @name: a name found in db_dir; need not be NUL-terminated.
@@ -615,8 +622,7 @@ static void todo_storage_put_end(struct todo_storage_put *p, bool unlink)
 		p->file = NULL;
 	}
 	if (unlink) {
-		snprintf(tmp, sizeof(tmp), ".%.*s.tmp", (int)p->key->len,
-			 p->key->name);
+		todo_storage_tmp_name(p->key, tmp);
 		todo_storage_unlink(&p->dir, tmp);
 	}
 	dput(p->dir.dentry);
@@ -636,8 +642,7 @@ static int todo_storage_put_begin(struct todo_storage_put *p)
 	err = todo_storage_owner(p->key->owner, TODO_OWNER_DURABLE, &p->dir);
 	if (err)
 		return err;
-	snprintf(tmp, sizeof(tmp), ".%.*s.tmp", (int)p->key->len,
-		 p->key->name);
+	todo_storage_tmp_name(p->key, tmp);
 	/*
 	 * A fresh file each time: a temporary file left by a crash (or
 	 * anything planted under its name) is removed, never written through.
@@ -671,8 +676,7 @@ static int todo_storage_put_rename(struct todo_storage_put *p)
 	if (err)
 		return err;
 	todo_storage_leaf_name(p->key, name);
-	snprintf(tmp, sizeof(tmp), ".%.*s.tmp", (int)p->key->len,
-		 p->key->name);
+	todo_storage_tmp_name(p->key, tmp);
 	return todo_storage_rename(&p->dir, tmp, &p->dir, name, false);
 }
 
