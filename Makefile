@@ -21,7 +21,8 @@
 #   make modules_install
 #                   install todo.ko for the kernel of KDIR (by default the
 #                   running one: its linux-headers package must be there)
-#                   under $(DESTDIR)/lib/modules (see also dkms.conf)
+#                   under $(DESTDIR)/lib/modules (see also dkms.conf),
+#                   rebuilt without the test hooks (TODO_TEST_HOOKS=n)
 #
 # KDIR defaults to the running kernel's build tree when there is one, else to
 # the project's debug test kernel (built and cached on first use).  "run",
@@ -68,7 +69,8 @@ ifeq ($(origin KDIR),undefined)
 else
 	$(if $(strip $(KDIR)),,$(error KDIR is empty: give KDIR=<a kernel \
 		build tree>))
-	$(MAKE) -C $(KDIR) M=$(CURDIR) \
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 TODO_TEST_HOOKS=n modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) TODO_TEST_HOOKS=n \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 endif
 

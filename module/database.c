@@ -29,7 +29,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
-#include <linux/delay.h>
 #include <linux/export.h>
 #include <linux/jhash.h>
 #include <linux/mm.h>
@@ -321,8 +320,7 @@ int todo_db_load(const struct todo_key *key, struct todo_list *list)
 	int err;
 
 	might_sleep();
-	if (todo_param(&todo_load_delay_ms))
-		msleep(todo_param(&todo_load_delay_ms));
+	todo_test_load_delay();
 	err = todo_storage_read(key, &buf, &len);
 	if (err == -ENOENT)
 		return 0;
@@ -548,8 +546,8 @@ static void todo_db_work(struct work_struct *work)
 			b->put_of[i] = k++;
 		}
 		/* Testing aid: a slow disk, with the snapshots taken. */
-		if (k && todo_param(&todo_store_delay_ms))
-			msleep(todo_param(&todo_store_delay_ms));
+		if (k)
+			todo_test_store_delay();
 		todo_storage_write_batch(b->puts, k, READ_ONCE(db_syncfs));
 		for (i = 0; i < n; i++) {
 			st = b->lists[i];

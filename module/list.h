@@ -46,8 +46,8 @@ struct todo_entry {
  * @charge: if not NULL, called with every change of @bytes, before a
  *	growth (which fails if it does) and after a shrink; it charges the
  *	list's owner (see quota.c).  It returns 0 or a negative errno.
- * @steps: index nodes visited by lookups; lets tests prove lookups do not
- *	scan the list.  Statistics only.
+ * @steps: (test builds only) index nodes visited by lookups; lets tests
+ *	prove lookups do not scan the list.
  *
  * Locking: none inside.  A list has one owner (its list server) that
  * serialises every call; nothing else may touch it.  The xarray's internal
@@ -63,8 +63,18 @@ struct todo_list {
 	u32 max_title_len;
 	size_t max_bytes;
 	int (*charge)(struct todo_list *list, s64 delta);
+#ifdef TODO_TEST_HOOKS
 	unsigned long steps;
+#endif
 };
+
+/* Count one index node visited by a lookup, in test builds. */
+static inline void todo_list_count_step(struct todo_list *list)
+{
+#ifdef TODO_TEST_HOOKS
+	list->steps++;
+#endif
+}
 
 void todo_list_init(struct todo_list *list, u32 max_entries,
 		    u32 max_title_len, size_t max_bytes);

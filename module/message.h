@@ -23,11 +23,12 @@ struct mem_cgroup;
  * @TODO_OP_DELETE: delete entry @id.
  * @TODO_OP_READ: copy entries with ids above @after_id (only those of
  *	@date if @has_date) into @buf, at most @buf_size bytes of them.
- * @TODO_OP_HOLD: (tests) keep the server busy until @hold completes.
  * @TODO_OP_SYNC: answer once every change made before is on disk.
  * @TODO_OP_PERSIST: (from the database) store the list if it changed.
  * @TODO_OP_DROP: delete the list, its file and its server; messages
  *	queued behind it fail with -ESRCH.
+ * @TODO_OP_HOLD: (test builds only) keep the server busy until @hold
+ *	completes.
  */
 enum todo_op {
 	TODO_OP_PING,
@@ -35,10 +36,12 @@ enum todo_op {
 	TODO_OP_UPDATE,
 	TODO_OP_DELETE,
 	TODO_OP_READ,
-	TODO_OP_HOLD,
 	TODO_OP_SYNC,
 	TODO_OP_PERSIST,
 	TODO_OP_DROP,
+#ifdef TODO_TEST_HOOKS
+	TODO_OP_HOLD,
+#endif
 };
 
 /**
@@ -117,7 +120,8 @@ enum todo_msg_state {
  * @buf_size: request (READ): budget for @buf in bytes.
  * @buf: reply (READ): the copies; freed with the message.
  * @buf_len: reply (READ): bytes used in @buf.
- * @hold: request (HOLD): completion the server waits for.
+ * @hold: request (HOLD, test builds only): completion the server waits
+ *	for.
  * @gen: reply (READ): the list's change generation the copies were taken
  *	at.
  * @title_len: length of @title.
@@ -148,7 +152,9 @@ struct todo_msg {
 	size_t buf_size;
 	void *buf;
 	size_t buf_len;
+#ifdef TODO_TEST_HOOKS
 	struct completion *hold;
+#endif
 	u64 gen;
 	u16 title_len;
 	char title[];
@@ -161,5 +167,15 @@ void todo_msg_put(struct todo_msg *msg);
 void todo_msg_finish(struct todo_msg *msg, int err);
 struct todo_copy *todo_copy_next(const struct todo_msg *msg,
 				 const struct todo_copy *prev);
+
+/* A HOLD is served even by a broken server; only test builds have one. */
+static inline bool todo_msg_is_hold(const struct todo_msg *msg)
+{
+#ifdef TODO_TEST_HOOKS
+	return msg->op == TODO_OP_HOLD;
+#else
+	return false;
+#endif
+}
 
 #endif /* _TODO_MESSAGE_H */

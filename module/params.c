@@ -92,6 +92,8 @@ module_param_cb(idle_timeout, &todo_uint_param_ops, &todo_idle_timeout, 0644);
 MODULE_PARM_DESC(idle_timeout,
 		 "Seconds a list server may stay idle before it stores its list and stops; 0: never (0..86400, default 60)");
 
+#ifdef TODO_TEST_HOOKS
+/* Testing aids, in test builds only (see Kbuild). */
 struct todo_uint_param todo_load_delay_ms = { 0, 0, 60000 };
 EXPORT_SYMBOL_IF_KUNIT(todo_load_delay_ms);
 module_param_cb(load_delay_ms, &todo_uint_param_ops, &todo_load_delay_ms,
@@ -105,3 +107,4 @@ module_param_cb(store_delay_ms, &todo_uint_param_ops, &todo_store_delay_ms,
 		0644);
 MODULE_PARM_DESC(store_delay_ms,
 		 "Testing aid: delay each batch of list stores by this many ms (0..60000, default 0)");
+#endif

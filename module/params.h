@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/compiler.h>
+#include <linux/delay.h>
 
 /**
  * struct todo_uint_param - An unsigned module parameter with a range.
@@ -35,8 +36,10 @@ extern struct todo_uint_param todo_max_lists_per_user;
 extern struct todo_uint_param todo_max_lists;
 extern struct todo_uint_param todo_max_bytes_per_user;
 extern struct todo_uint_param todo_idle_timeout;
+#ifdef TODO_TEST_HOOKS
 extern struct todo_uint_param todo_load_delay_ms;
 extern struct todo_uint_param todo_store_delay_ms;
+#endif
 
 /**
  * todo_param() - Current value of a parameter.
@@ -47,6 +50,27 @@ extern struct todo_uint_param todo_store_delay_ms;
 static inline unsigned int todo_param(const struct todo_uint_param *p)
 {
 	return READ_ONCE(p->val);
+}
+
+/*
+ * Testing aids: sleep for load_delay_ms before a list's load, or for
+ * store_delay_ms before a batch of stores.  No-ops outside test builds.
+ * Context: process context; may sleep.
+ */
+static inline void todo_test_load_delay(void)
+{
+#ifdef TODO_TEST_HOOKS
+	if (todo_param(&todo_load_delay_ms))
+		msleep(todo_param(&todo_load_delay_ms));
+#endif
+}
+
+static inline void todo_test_store_delay(void)
+{
+#ifdef TODO_TEST_HOOKS
+	if (todo_param(&todo_store_delay_ms))
+		msleep(todo_param(&todo_store_delay_ms));
+#endif
 }
 
 /**

@@ -142,7 +142,7 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 	s->exempt = msg->exempt;
 	/* What the list allocates is charged to the sender's memory cgroup. */
 	memcg = set_active_memcg(msg->memcg);
-	if (s->broken && msg->op != TODO_OP_HOLD) {
+	if (s->broken && !todo_msg_is_hold(msg)) {
 		err = s->broken;
 		goto reply;
 	}
@@ -166,9 +166,11 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 	case TODO_OP_READ:
 		err = todo_server_read(s, msg);
 		break;
+#ifdef TODO_TEST_HOOKS
 	case TODO_OP_HOLD:
 		wait_for_completion(msg->hold);
 		break;
+#endif
 	case TODO_OP_SYNC:
 		set_active_memcg(memcg);
 		todo_server_sync(s, msg);
