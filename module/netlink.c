@@ -44,6 +44,7 @@
 /* A READ fetches at most this many bytes of entries per round trip. */
 #define TODO_READ_BUDGET	(16 * 1024)
 
+/* The request policies: generated from the YNL spec (make regen). */
 #include "netlink-gen.c"
 
 /* STATS takes no attribute: an empty policy rejects every one. */
