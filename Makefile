@@ -5,6 +5,8 @@
 #   make check      every test: style, both kernels' builds, KUnit and the
 #                   end-to-end tests in the VM; ends with "N passed, N failed"
 #   make checkpatch checkpatch --strict and kernel-doc over the kernel sources
+#   make regen      regenerate the uapi header and module/netlink-gen.c from
+#                   the YNL spec Documentation/netlink/specs/todo.yaml
 #   make run        boot the VM, load the module and show it working
 #   make shell      an interactive shell in the VM with the module loaded
 #   make bench      the benchmarks against the targets and Redis, on Debian's
@@ -80,6 +82,12 @@ check:
 checkpatch: deps
 	tests/lint
 
+# Rewrite the files generated from Documentation/netlink/specs/todo.yaml
+# (the uapi header and module/netlink-gen.c) with the test kernel's
+# ynl-gen-c.py; make check fails while they differ.
+regen: deps
+	tests/ynl-regen --write
+
 # The VM runs the test kernel, so these build against it whatever KDIR is.
 vm-build: deps
 	tests/vm/build-kernel > .kdir
@@ -112,5 +120,5 @@ clean:
 		debian/files debian/*.substvars debian/*.debhelper \
 		debian/*.debhelper.log debian/debhelper-build-stamp
 
-.PHONY: all modules userspace install modules_install check checkpatch vm-build run shell bench \
-	loadtest deps clean
+.PHONY: all modules userspace install modules_install check checkpatch regen \
+	vm-build run shell bench loadtest deps clean

@@ -30,6 +30,21 @@ static inline struct nlattr **todo_dump_attrs(struct netlink_callback *cb)
 }
 
 /*
+ * Since 6.2 a policy's range pointer is const, and so are the ranges
+ * generated from the YNL spec (netlink-gen.c).  Before, cast the const
+ * away: the core only reads the range.  Kbuild defines
+ * TODO_HAVE_CONST_RANGE_PTR when the kernel's netlink.h has it.
+ */
+#ifndef TODO_HAVE_CONST_RANGE_PTR
+#undef NLA_POLICY_FULL_RANGE
+#define NLA_POLICY_FULL_RANGE(tp, _range) {			\
+	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),		\
+	.validation_type = NLA_VALIDATE_RANGE_PTR,		\
+	.range = (struct netlink_range_validation *)(_range),	\
+}
+#endif
+
+/*
  * Since 6.3 the VFS takes a struct mnt_idmap where it took a struct
  * user_namespace; Kbuild defines TODO_HAVE_MNT_IDMAP when fs.h has it.
  */

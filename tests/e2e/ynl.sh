@@ -43,9 +43,9 @@ if [ ! -f "$kdir/tools/net/ynl/cli.py" ]; then
 	       sort -V | tail -1)
 fi
 cli=$kdir/tools/net/ynl/cli.py
-schema=$kdir/Documentation/netlink/genetlink.yaml
+schema=$kdir/Documentation/netlink/genetlink-c.yaml
 if [ ! -f "$cli" ] || [ ! -f "$schema" ]; then
-	fail "find tools/net/ynl/cli.py and the genetlink schema (tree: '$kdir')"
+	fail "find tools/net/ynl/cli.py and the genetlink-c schema (tree: '$kdir')"
 	exit 1
 fi
 if ! grep -q '^todo ' /proc/modules; then
