@@ -47,6 +47,10 @@
  *	to make room for another list's server (stats).
  * @TODO_A_BUSY: u64, new servers refused because every live server was
  *	busy (stats).
+ * @TODO_A_KIND: u8, what a change did, &enum todo_change (change events).
+ * @TODO_A_LOST: u32, events of this subscription dropped, because its
+ *	socket's receive buffer was full, since the last one delivered
+ *	(change events).
  */
 enum todo_attr {
 	TODO_A_LIST = 1,
@@ -71,6 +75,8 @@ enum todo_attr {
 	TODO_A_STARTED,
 	TODO_A_EVICTIONS,
 	TODO_A_BUSY,
+	TODO_A_KIND,
+	TODO_A_LOST,
 
 	__TODO_A_MAX,
 	TODO_A_MAX = __TODO_A_MAX - 1
@@ -102,6 +108,17 @@ enum todo_attr {
  * @TODO_CMD_STATS: no attributes; needs CAP_NET_ADMIN.  Replies with the
  *	whole system's SERVERS, MAX_SERVERS, LISTS, STARTED, EVICTIONS and
  *	BUSY.
+ * @TODO_CMD_WATCH: [LIST] [, OWNER]; subscribes the sending socket to the
+ *	changes of the owner's list (without LIST: of each of the owner's
+ *	lists); naming another owner needs CAP_NET_ADMIN.  A socket has one
+ *	subscription: a second WATCH replaces it.  It ends with UNWATCH or
+ *	when the socket closes.
+ * @TODO_CMD_UNWATCH: no attributes; ends the sending socket's
+ *	subscription (ENOENT if it has none).
+ * @TODO_CMD_CHANGE: an event, sent by the kernel only to a subscribed
+ *	socket after a list server applied a change: OWNER, LIST, KIND, ID,
+ *	DATE, TITLE (the entry after an add or an update, the deleted entry
+ *	after a delete) [, LOST].
  */
 enum todo_cmd {
 	TODO_CMD_PING = 1,
@@ -113,9 +130,24 @@ enum todo_cmd {
 	TODO_CMD_SYNC,
 	TODO_CMD_DROP,
 	TODO_CMD_STATS,
+	TODO_CMD_WATCH,
+	TODO_CMD_UNWATCH,
+	TODO_CMD_CHANGE,
 
 	__TODO_CMD_MAX,
 	TODO_CMD_MAX = __TODO_CMD_MAX - 1
+};
+
+/**
+ * enum todo_change - What a change event reports (TODO_A_KIND).
+ * @TODO_CHANGE_ADD: an entry was added.
+ * @TODO_CHANGE_UPDATE: an entry's date or title changed.
+ * @TODO_CHANGE_DELETE: an entry was deleted.
+ */
+enum todo_change {
+	TODO_CHANGE_ADD = 1,
+	TODO_CHANGE_UPDATE,
+	TODO_CHANGE_DELETE,
 };
 
 #endif /* _UAPI_LINUX_TODO_H */
