@@ -689,56 +689,95 @@ int tnl_poll(struct tnl *nl, tnl_error_fn other, void *other_arg)
 }
 
 /**
- * tnl_listen() - Read change events until told to stop.
+ * tnl_events_begin() - Take change events from now on.
  * @nl: the connection, subscribed (TODO_CMD_WATCH).
  * @event: called with the attributes of each event; returns 0, or a
  *	positive errno to stop.
+ * @arg: its argument.
+ *
+ * The socket is made non-blocking and told not to report ENOBUFS: the
+ * kernel counts the events it dropped in the next one (TODO_A_LOST).
+ * Read them with tnl_events_read() once tnl_fd() is readable.
+ *
+ * Return: 0 or a positive errno.
+ */
+int tnl_events_begin(struct tnl *nl, tnl_reply_fn event, void *arg)
+{
+	int fd = nl_socket_get_fd(nl->sk);
+	int one = 1, flags;
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one,
+		       sizeof(one)))
+		return errno;
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return errno;
+	nl->event = event;
+	nl->event_arg = arg;
+	nl->event_error = 0;
+	return 0;
+}
+
+/**
+ * tnl_events_read() - Read the events that have arrived, without waiting.
+ * @nl: the connection, after tnl_events_begin().
+ *
+ * Return: 0 once none is left, or a positive errno (the first error of
+ * the event callback, or of the socket).
+ */
+int tnl_events_read(struct tnl *nl)
+{
+	int ret;
+
+	do {
+		tnl_recv_errno = 0;
+		ret = nl_recvmsgs(nl->sk, nl->cb);
+	} while (ret >= 0 && !tnl_recv_errno && !nl->event_error);
+	if (nl->event_error)
+		return nl->event_error;
+	if (tnl_recv_errno == EAGAIN || tnl_recv_errno == EWOULDBLOCK ||
+	    tnl_recv_errno == EINTR)
+		return 0;
+	if (tnl_recv_errno)
+		return tnl_recv_errno;
+	return ret < 0 ? tnl_nlerr(ret) : 0;
+}
+
+/**
+ * tnl_fd() - The connection's socket, to poll.
+ * @nl: the connection.
+ *
+ * Return: the file descriptor.
+ */
+int tnl_fd(const struct tnl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
+/**
+ * tnl_listen() - Read change events until told to stop.
+ * @nl: the connection, subscribed (TODO_CMD_WATCH).
+ * @event: called with the attributes of each event, as tnl_events_begin()
+ *	says.
  * @arg: its argument.
  * @stop: set (by a signal handler) to stop.
  * @mask: the signal mask to wait with: the signals that set @stop are
  *	blocked otherwise, so that none is missed between a test of @stop
  *	and the wait.
  *
- * The socket is made non-blocking and told not to report ENOBUFS: the
- * kernel counts the events it dropped in the next one (TODO_A_LOST).
- *
  * Return: 0 once @stop is set, or a positive errno.
  */
 int tnl_listen(struct tnl *nl, tnl_reply_fn event, void *arg,
 	       volatile sig_atomic_t *stop, const sigset_t *mask)
 {
-	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
-	int one = 1, flags, ret = 0;
+	struct pollfd pfd = { .fd = tnl_fd(nl), .events = POLLIN };
+	int ret = tnl_events_begin(nl, event, arg);
 
-	if (setsockopt(pfd.fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one,
-		       sizeof(one)))
-		return errno;
-	flags = fcntl(pfd.fd, F_GETFL);
-	if (flags < 0 || fcntl(pfd.fd, F_SETFL, flags | O_NONBLOCK) < 0)
-		return errno;
-	nl->event = event;
-	nl->event_arg = arg;
-	nl->event_error = 0;
-	while (!*stop && !ret) {
-		if (ppoll(&pfd, 1, NULL, mask) < 0) {
+	while (!ret && !*stop) {
+		if (ppoll(&pfd, 1, NULL, mask) < 0)
 			ret = errno == EINTR ? 0 : errno;
-			continue;
-		}
-		do {
-			tnl_recv_errno = 0;
-			ret = nl_recvmsgs(nl->sk, nl->cb);
-		} while (ret >= 0 && !tnl_recv_errno && !nl->event_error &&
-			 !*stop);
-		if (nl->event_error)
-			ret = nl->event_error;
-		else if (tnl_recv_errno == EAGAIN ||
-			 tnl_recv_errno == EWOULDBLOCK ||
-			 tnl_recv_errno == EINTR || *stop)
-			ret = 0;
-		else if (tnl_recv_errno)
-			ret = tnl_recv_errno;
-		else if (ret < 0)
-			ret = tnl_nlerr(ret);
+		else
+			ret = tnl_events_read(nl);
 	}
 	nl->event = NULL;
 	return ret;

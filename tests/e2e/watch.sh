@@ -254,6 +254,83 @@ stop "$b5"
 echo 64 > $params/max_watchers
 echo 4 > $params/max_watchers_per_user
 
+# ---- todo-httpd: Server-Sent Events --------------------------------------
+
+sock=$work/h.sock
+todo-httpd --listen "unix:$sock" --streams 3 2> "$work/httpd.log" &
+hp=$!
+pids+=("$hp")
+for i in $(seq 100); do
+	[ -S "$sock" ] && curl -s -o /dev/null --unix-socket "$sock" \
+		http://localhost/lists && break
+	sleep 0.1
+done
+# sse LIST OUT: a stream of LIST's events, in the background.
+sse()
+{
+	curl -sSN --unix-socket "$sock" -D "$2.hdr" \
+		"http://localhost/lists/$1/events" > "$2" 2> /dev/null &
+	pids+=($!)
+}
+e=e$run
+sse "$e" "$work/sse.out"
+sp1=$!
+sse "x$run" "$work/ssex.out"
+check "sse: a stream opens with ': ok'" wait_grep "$work/sse.out" '^: ok'
+wait_grep "$work/ssex.out" '^: ok'
+check "sse: Content-Type text/event-stream" \
+	grep -qi '^content-type: text/event-stream' "$work/sse.out.hdr"
+todoctl add "$e" 2018-12-19 Dentist > /dev/null
+todoctl update "$e" 1 --title 'Dentist "at" 10'
+todoctl delete --cast "$e" 1
+todoctl add "y$run" 2019-01-01 other > /dev/null
+want='event: add
+data: {"list":"'$e'","id":1,"date":"2018-12-19","title":"Dentist"}
+event: update
+data: {"list":"'$e'","id":1,"date":"2018-12-19","title":"Dentist \"at\" 10"}
+event: delete
+data: {"list":"'$e'","id":1,"date":"2018-12-19","title":"Dentist \"at\" 10"}'
+wait_grep "$work/sse.out" '^event: delete'
+# Without comments (": ok", ": keepalive") and the blank line after each.
+got=$(tr -d '\r' < "$work/sse.out" | grep -v '^:' | grep -v '^$')
+if [ "$got" = "$want" ]; then
+	pass "sse: curl -N gets add, update, delete in order, as event + data"
+else
+	fail "sse: got '$got', want '$want'"
+fi
+check "sse: another list's stream gets none of them" \
+	bash -c "! grep -q '^event:' '$work/ssex.out'"
+expect "sse: a bad list name: 400" 400 curl -s -o /dev/null -w '%{http_code}' \
+	--unix-socket "$sock" "http://localhost/lists/.bad/events"
+expect "sse: POST: 405" 405 curl -s -o /dev/null -w '%{http_code}' -X POST \
+	--unix-socket "$sock" "http://localhost/lists/$e/events"
+sse "$e" "$work/third.out"
+wait_grep "$work/third.out" '^: ok'
+expect "sse: beyond --streams 3: 503" 503 curl -s -o /dev/null \
+	-w '%{http_code}' --unix-socket "$sock" \
+	"http://localhost/lists/$e/events"
+kill "$sp1"
+wait "$sp1" 2> /dev/null
+stopped=
+for i in $(seq 100); do
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 \
+		--unix-socket "$sock" "http://localhost/lists/$e/events")
+	[ "$code" = 200 ] && { stopped=1; break; }
+	todoctl add "$e" 2019-01-01 "wake" > /dev/null	# notices the close
+	sleep 0.2
+done
+check "sse: a closed stream's slot is free again" [ -n "$stopped" ]
+start=$SECONDS
+kill -TERM "$hp"
+wait "$hp"
+rc=$?
+if [ "$rc" = 0 ] && [ $((SECONDS - start)) -lt 10 ]; then
+	pass "todo-httpd stops at once with streams open"
+else
+	fail "todo-httpd stops with streams open: status $rc, $((SECONDS - start)) s"
+	cat "$work/httpd.log"
+fi
+
 # ---- the module unloads with a subscription ------------------------------
 
 todoctl watch > "$work/u.out" 2> /dev/null &
