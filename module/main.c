@@ -16,6 +16,7 @@
 #include "cache.h"
 #include "database.h"
 #include "netlink.h"
+#include "notify.h"
 #include "params.h"
 #include "quota.h"
 
@@ -30,13 +31,18 @@ static int __init todo_init(void)
 	err = todo_cache_init();
 	if (err)
 		goto db;
-	err = todo_netlink_init();
+	err = todo_notify_init();
 	if (err)
 		goto cache;
+	err = todo_netlink_init();
+	if (err)
+		goto notify;
 	pr_info("loaded (max_entries=%u, max_title_len=%u, max_servers=%u)\n",
 		todo_param(&todo_max_entries), todo_param(&todo_max_title_len),
 		todo_param(&todo_max_servers));
 	return 0;
+notify:
+	todo_notify_exit();
 cache:
 	todo_cache_exit();
 db:
@@ -49,13 +55,15 @@ quota:
 /*
  * Unregister the family first: once that returns no request runs, so no
  * new message can reach a server; then stop every server, each storing its
- * last changes; then let the database finish and stop its workers; then
+ * last changes; then end the subscriptions to change events, which no
+ * server sends any more; then let the database finish and stop its workers; then
  * forget the quotas, which nothing charges any more.
  */
 static void __exit todo_exit(void)
 {
 	todo_netlink_exit();
 	todo_cache_exit();
+	todo_notify_exit();
 	todo_db_exit();
 	todo_quota_exit();
 	pr_info("unloaded\n");

@@ -79,3 +79,9 @@ static const struct nla_policy todo_drop_nl_policy[TODO_A_OWNER + 1] = {
 	[TODO_A_LIST] = { .type = NLA_STRING, .len = TODO_NAME_MAX, },
 	[TODO_A_OWNER] = { .type = NLA_U32, },
 };
+
+/* TODO_CMD_WATCH - do */
+static const struct nla_policy todo_watch_nl_policy[TODO_A_OWNER + 1] = {
+	[TODO_A_LIST] = { .type = NLA_STRING, .len = TODO_NAME_MAX, },
+	[TODO_A_OWNER] = { .type = NLA_U32, },
+};

@@ -36,6 +36,7 @@
 #include "date.h"
 #include "message.h"
 #include "netlink.h"
+#include "notify.h"
 #include "params.h"
 #include "quota.h"
 #include "server.h"
@@ -47,8 +48,11 @@
 /* The request policies: generated from the YNL spec (make regen). */
 #include "netlink-gen.c"
 
-/* STATS takes no attribute: an empty policy rejects every one. */
-static const struct nla_policy todo_stats_policy[TODO_A_MAX + 1] = {
+/*
+ * STATS and UNWATCH take no attribute: an empty policy rejects every one
+ * (the generator makes no policy for a request without attributes).
+ */
+static const struct nla_policy todo_no_attr_policy[TODO_A_MAX + 1] = {
 };
 
 static struct genl_family todo_family;
@@ -965,6 +969,78 @@ static int todo_nl_stats(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
+ * Subscribe the sending socket to the changes of a list, or of each list
+ * of an owner: whoever may read them (see module/notify.c).
+ */
+static int todo_nl_watch(struct sk_buff *skb, struct genl_info *info)
+{
+	bool all = !info->attrs[TODO_A_LIST];
+	struct todo_key key = {};
+	int err;
+
+	if (all)
+		err = todo_nl_owner(skb, info->attrs, info->extack, &key.owner);
+	else
+		err = todo_nl_key(skb, info->attrs, info->extack, &key);
+	if (err)
+		return err;
+	return todo_notify_watch(NETLINK_CB(skb).sk, info->snd_portid,
+				 from_kuid_munged(&init_user_ns,
+						  current_euid()),
+				 &key, all, info->extack);
+}
+
+static int todo_nl_unwatch(struct sk_buff *skb, struct genl_info *info)
+{
+	return todo_notify_unwatch(info->snd_portid, info->extack);
+}
+
+/**
+ * todo_netlink_change_size() - Room a change event takes.
+ * @ev: the change.
+ *
+ * Context: any.
+ * Return: the payload's size, for genlmsg_new().
+ */
+size_t todo_netlink_change_size(const struct todo_change_event *ev)
+{
+	return 4 * nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u8)) +
+	       nla_total_size(ev->key->len + 1) +
+	       nla_total_size(ev->title_len + 1);
+}
+
+/**
+ * todo_netlink_change_fill() - A change event, as its subscribers get it.
+ * @skb: a new message of todo_netlink_change_size() bytes at least.
+ * @ev: the change.
+ * @lost: events the subscriber lost before this one; put if not 0.
+ *
+ * Context: any.
+ * Return: 0, or -EMSGSIZE if @skb is too small.
+ */
+int todo_netlink_change_fill(struct sk_buff *skb,
+			     const struct todo_change_event *ev, u32 lost)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, 0, 0, &todo_family, 0, TODO_CMD_CHANGE);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, TODO_A_OWNER, ev->key->owner) ||
+	    todo_nla_put_str(skb, TODO_A_LIST, ev->key->name, ev->key->len) ||
+	    nla_put_u8(skb, TODO_A_KIND, ev->kind) ||
+	    nla_put_u32(skb, TODO_A_ID, ev->id) ||
+	    nla_put_u32(skb, TODO_A_DATE, ev->date) ||
+	    todo_nla_put_str(skb, TODO_A_TITLE, ev->title, ev->title_len) ||
+	    (lost && nla_put_u32(skb, TODO_A_LOST, lost))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
  * One genl_ops per command (6.1 has no split ops), so GET's do and dump
  * share the do policy; the spec gives both the same attributes, and
  * tests/ynl-spec-check checks this table against the spec's operations.
@@ -1030,7 +1106,19 @@ static const struct genl_ops todo_ops[] = {
 		.cmd = TODO_CMD_STATS,
 		.doit = todo_nl_stats,
 		.flags = GENL_ADMIN_PERM,
-		.policy = todo_stats_policy,
+		.policy = todo_no_attr_policy,
+		.maxattr = TODO_A_MAX,
+	},
+	{
+		.cmd = TODO_CMD_WATCH,
+		.doit = todo_nl_watch,
+		.policy = todo_watch_nl_policy,
+		.maxattr = ARRAY_SIZE(todo_watch_nl_policy) - 1,
+	},
+	{
+		.cmd = TODO_CMD_UNWATCH,
+		.doit = todo_nl_unwatch,
+		.policy = todo_no_attr_policy,
 		.maxattr = TODO_A_MAX,
 	},
 };

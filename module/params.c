@@ -108,3 +108,17 @@ module_param_cb(store_delay_ms, &todo_uint_param_ops, &todo_store_delay_ms,
 MODULE_PARM_DESC(store_delay_ms,
 		 "Testing aid: delay each batch of list stores by this many ms (0..60000, default 0)");
 #endif
+
+struct todo_uint_param todo_max_watchers = { 64, 0, 4096 };
+EXPORT_SYMBOL_IF_KUNIT(todo_max_watchers);
+module_param_cb(max_watchers, &todo_uint_param_ops, &todo_max_watchers,
+		0644);
+MODULE_PARM_DESC(max_watchers,
+		 "Most sockets subscribed to change events, of all users together (0..4096, default 64)");
+
+struct todo_uint_param todo_max_watchers_per_user = { 4, 0, 4096 };
+EXPORT_SYMBOL_IF_KUNIT(todo_max_watchers_per_user);
+module_param_cb(max_watchers_per_user, &todo_uint_param_ops,
+		&todo_max_watchers_per_user, 0644);
+MODULE_PARM_DESC(max_watchers_per_user,
+		 "Most sockets one user may subscribe to change events (0..4096, default 4)");

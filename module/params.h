@@ -40,6 +40,8 @@ extern struct todo_uint_param todo_idle_timeout;
 extern struct todo_uint_param todo_load_delay_ms;
 extern struct todo_uint_param todo_store_delay_ms;
 #endif
+extern struct todo_uint_param todo_max_watchers;
+extern struct todo_uint_param todo_max_watchers_per_user;
 
 /**
  * todo_param() - Current value of a parameter.

@@ -29,6 +29,7 @@
 
 #include "codec.h"
 #include "message.h"
+#include "notify.h"
 #include "params.h"
 #include "quota.h"
 #include "server.h"
@@ -133,9 +134,64 @@ static void todo_server_detach(struct todo_server *s)
 	s->counted = false;
 }
 
+/*
+ * Before a delete: keep the entry's date and title for the change event,
+ * if anybody is subscribed (*@title is then a copy the caller frees).
+ */
+static void todo_server_keep_deleted(struct todo_server *s, u32 id,
+				     struct todo_change_event *ev, char **title)
+{
+	struct todo_entry *e;
+
+	if (!todo_notify_wanted())
+		return;
+	e = todo_list_find(&s->list, id);
+	if (!e)
+		return;
+	ev->date = e->date;
+	*title = kmemdup(e->title, e->title_len, GFP_KERNEL);
+	if (*title) {
+		ev->title = *title;
+		ev->title_len = e->title_len;
+	}
+}
+
+/* A change was applied: tell its subscribers, before its sender. */
+static void todo_server_notify(struct todo_server *s, struct todo_msg *msg,
+			       struct todo_change_event *ev)
+{
+	struct todo_entry *e;
+
+	if (!todo_notify_wanted())
+		return;
+	ev->id = msg->id;
+	switch (msg->op) {
+	case TODO_OP_ADD:
+		ev->kind = TODO_CHANGE_ADD;
+		break;
+	case TODO_OP_UPDATE:
+		ev->kind = TODO_CHANGE_UPDATE;
+		break;
+	default:
+		ev->kind = TODO_CHANGE_DELETE;
+		todo_notify_change(ev);
+		return;
+	}
+	e = todo_list_find(&s->list, msg->id);
+	if (WARN_ON_ONCE(!e))
+		return;
+	ev->date = e->date;
+	ev->title = e->title;
+	ev->title_len = e->title_len;
+	todo_notify_change(ev);
+}
+
 static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 {
+	struct todo_change_event ev = { .key = &s->key, .title = "" };
 	struct mem_cgroup *memcg;
+	char *deleted = NULL;
+	bool changed = false;
 	int err = 0;
 
 	msg->why = NULL;
@@ -161,6 +217,7 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 				       msg->title_len, &msg->why);
 		break;
 	case TODO_OP_DELETE:
+		todo_server_keep_deleted(s, msg->id, &ev, &deleted);
 		err = todo_list_delete(&s->list, msg->id);
 		break;
 	case TODO_OP_READ:
@@ -178,8 +235,10 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 	default:
 		err = -EOPNOTSUPP;
 	}
-	if (!err && (msg->op == TODO_OP_ADD || msg->op == TODO_OP_UPDATE ||
-		     msg->op == TODO_OP_DELETE))
+	changed = !err && (msg->op == TODO_OP_ADD ||
+			   msg->op == TODO_OP_UPDATE ||
+			   msg->op == TODO_OP_DELETE);
+	if (changed)
 		WRITE_ONCE(s->gen, s->gen + 1);	/* read by the store work */
 reply:
 	if (!msg->cast)
@@ -187,6 +246,9 @@ reply:
 	if (msg->cast && err)
 		atomic64_inc(&s->casts_failed);
 	set_active_memcg(memcg);
+	if (changed)
+		todo_server_notify(s, msg, &ev);
+	kfree(deleted);
 	WRITE_ONCE(s->entries, todo_list_size(&s->list));
 	WRITE_ONCE(s->next_id, s->list.next_id);
 	todo_msg_finish(msg, err);

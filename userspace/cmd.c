@@ -297,6 +297,26 @@ const struct cmd todo_cmds[] = {
 		.reply = reply_stats,
 	},
 	{
+		.name = "watch",
+		.args = "[LIST]",
+		.summary = "print changes to LIST (default: all yours) as they happen",
+		.help =
+"Subscribe to the changes of LIST, or without LIST of each of your lists\n"
+"(or UID's with --user, which needs CAP_NET_ADMIN), and print each one\n"
+"as it is applied, until interrupted (SIGINT or SIGTERM; exit status 0):\n"
+"  LIST KIND ID DATE TITLE\n"
+"where KIND is add, update or delete (DATE and TITLE are the entry's\n"
+"after an add or an update, the deleted entry's after a delete).  With\n"
+"--json, one object per line with the keys list, owner, event, id, date\n"
+"and title.  Events the kernel dropped because they were not read in\n"
+"time are counted in a line \"events lost: N\" ({\"lost\":N}) before the\n"
+"next event.  Dropping a whole list, or a list being stored and\n"
+"unloaded, is not a change and prints nothing.\n",
+		.op = OP_WATCH, .nl_cmd = TODO_CMD_WATCH,
+		.argv = { ARG_LIST },
+		.run = run_watch,
+	},
+	{
 		.name = "batch",
 		.args = "[--force] [FILE]",
 		.summary = "run the lines of FILE (default: stdin)",

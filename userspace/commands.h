@@ -16,6 +16,7 @@
 
 int run_request(const struct todo_opts *o, const struct todo_req *r);
 int run_batch(const struct todo_opts *o, const struct todo_req *r);
+int run_watch(const struct todo_opts *o, const struct todo_req *r);
 int run_help(const struct todo_opts *o, const struct todo_req *r);
 
 void print_usage(FILE *f);

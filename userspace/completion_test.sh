@@ -79,7 +79,7 @@ suggests()
 }
 
 today=$(date +%F)
-commands="add batch delete drop entries help lists ping stats sync update"
+commands="add batch delete drop entries help lists ping stats sync update watch"
 suggests "every command" "$commands" ""
 suggests "commands by prefix" "delete drop" d
 suggests "global options" \
@@ -89,6 +89,7 @@ suggests "a command after global options" "$commands" -j --user 5 ""
 suggests "nothing for --user's UID" "" --user ""
 suggests "list names of the caller" "groceries work-2019" entries ""
 suggests "list names by prefix" "work-2019" ping w
+suggests "watch completes a list name" "groceries work-2019" watch ""
 suggests "list names of --user UID" "u1001-list" --user 1001 drop ""
 suggests "list names of --user=UID" "u7-list" --user=7 sync ""
 suggests "list names of --user=UID as bash splits it" "u7-list" \

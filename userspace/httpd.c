@@ -29,6 +29,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: todo-httpd [--listen ADDR:PORT | --listen unix:PATH] [--threads N]\n"
+"                  [--streams N]\n"
 "\n"
 "Serve the todo module's lists over HTTP/1.1: the lists of the user\n"
 "todo-httpd runs as (it sends no owner; the kernel takes its uid).\n"
@@ -38,6 +39,8 @@ static void usage(FILE *f)
 "  -l, --listen unix:PATH  listen on a unix socket at PATH instead\n"
 "  -t, --threads N         threads serving requests, each with its own\n"
 "                          netlink socket (default: the CPUs online)\n"
+"  -s, --streams N         event streams open at once, 1-" HTTPD_STREAMS_MAX_STR "\n"
+"                          (default 32); one more gets 503\n"
 "  -h, --help              this text\n"
 "\n"
 "Routes (the book's):\n"
@@ -50,6 +53,7 @@ static void usage(FILE *f)
 "  GET    /lists/NAME/entries/ID\n"
 "  PATCH  /lists/NAME/entries/ID   {\"date\"?: D, \"title\"?: T}  204\n"
 "  DELETE /lists/NAME/entries/ID                             204\n"
+"  GET    /lists/NAME/events       text/event-stream of the list's changes\n"
 "\n"
 "See todo-httpd(8).\n");
 }
@@ -177,6 +181,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "streams", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -189,12 +194,12 @@ int main(int argc, char **argv)
 	struct MHD_Daemon *d;
 	struct tnl_error err;
 	struct tnl *probe;
-	uint32_t threads = 0;
+	uint32_t threads = 0, streams;
 	sigset_t sigs;
 	long cpus;
 	int c, fd, sig;
 
-	while ((c = getopt_long(argc, argv, "l:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:t:s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			listen_spec = optarg;
@@ -206,6 +211,15 @@ int main(int argc, char **argv)
 					optarg, MAX_THREADS);
 				return 2;
 			}
+			break;
+		case 's':
+			if (parse_u32(optarg, &streams) < 0 || !streams ||
+			    streams > HTTPD_STREAMS_MAX) {
+				fprintf(stderr, "todo-httpd: --streams '%s': expected 1-%d\n",
+					optarg, HTTPD_STREAMS_MAX);
+				return 2;
+			}
+			httpd_streams_max = streams;
 			break;
 		case 'h':
 			usage(stdout);
@@ -264,7 +278,9 @@ int main(int argc, char **argv)
 		pool[0].option = MHD_OPTION_THREAD_POOL_SIZE;
 		pool[0].value = (intptr_t)threads;
 	}
-	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+	/* Event streams suspend their connections while they wait. */
+	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+			     MHD_ALLOW_SUSPEND_RESUME,
 			     0, NULL, NULL, httpd_handle, NULL,
 			     MHD_OPTION_EXTERNAL_LOGGER, logger, NULL,
 			     MHD_OPTION_LISTEN_SOCKET, fd,
@@ -289,6 +305,7 @@ int main(int argc, char **argv)
 			sig = SIGTERM;
 	} while (sig == SIGHUP);
 
+	httpd_events_stop();
 	MHD_stop_daemon(d);
 	if (unix_path)
 		unlink(unix_path);

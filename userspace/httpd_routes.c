@@ -18,6 +18,8 @@
  *	GET    /lists/NAME/entries/ID		{"id", "date", "title"}
  *	PATCH  /lists/NAME/entries/ID		{"date"?, "title"?} -> 204
  *	DELETE /lists/NAME/entries/ID		204
+ *	GET    /lists/NAME/events		text/event-stream of the list's
+ *						changes (httpd_events.c)
  *
  * Every request is checked whole (path, percent-encoding, parameters,
  * body) before anything is sent to the kernel, and each makes one
@@ -66,6 +68,8 @@ struct hreq {
  * @len: its length.
  * @allow: the Allow header of a 405, or NULL.
  * @location: the Location header of a 201, malloc'ed, or NULL.
+ * @stream: a response of its own (an event stream) to queue with
+ *	@status instead, or NULL.
  */
 struct hresp {
 	unsigned int status;
@@ -74,6 +78,7 @@ struct hresp {
 	size_t len;
 	const char *allow;
 	char *location;
+	struct MHD_Response *stream;
 };
 
 /**
@@ -858,6 +863,19 @@ static void route_entry_delete(struct MHD_Connection *conn, const char *list,
 	r->status = MHD_HTTP_NO_CONTENT;
 }
 
+/* GET /lists/NAME/events: Server-Sent Events (httpd_events.c) */
+static void route_list_events(struct MHD_Connection *conn, const char *list,
+			      struct hresp *r)
+{
+	struct tnl_error err;
+
+	r->stream = httpd_events_open(conn, list, &err);
+	if (r->stream)
+		r->status = MHD_HTTP_OK;
+	else
+		resp_nl_error(r, true, &err);
+}
+
 /* ---- dispatch ---- */
 
 #define ALLOW_GET	"GET, HEAD"
@@ -950,6 +968,12 @@ static void route(struct MHD_Connection *conn, const char *url,
 			route_entry_add(conn, seg[1], q, r);
 		else
 			method_not_allowed(r, true, ALLOW_COLL);
+	} else if (n == 3 && !strcmp(seg[0], "lists") &&
+		   !strcmp(seg[2], "events")) {
+		if (!strcmp(method, MHD_HTTP_METHOD_GET))
+			route_list_events(conn, seg[1], r);
+		else
+			method_not_allowed(r, true, "GET");
 	} else if (n == 4 && !strcmp(seg[0], "lists") &&
 		   !strcmp(seg[2], "entries") && !parse_id(seg[3], &id)) {
 		if (is_get(method))
@@ -973,6 +997,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn,
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
+	if (r->stream) {
+		ret = MHD_queue_response(conn, r->status, r->stream);
+		MHD_destroy_response(r->stream);
+		return ret;
+	}
 	resp = MHD_create_response_from_buffer(r->len, r->body ? r->body : "",
 					       r->body ? MHD_RESPMEM_MUST_FREE :
 					       MHD_RESPMEM_PERSISTENT);

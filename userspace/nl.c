@@ -14,9 +14,11 @@
  * and the kernel's message is the NLMSGERR_ATTR_MSG attribute after the
  * struct nlmsgerr (and after the echoed request, unless it was capped).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,9 @@ struct tnl_rx {
  * @family: the family's id.
  * @overrun: the kernel dropped messages to us (ENOBUFS) at least once.
  * @rx: the wait in progress, if any.
+ * @event: called for each change event (TODO_CMD_CHANGE), or NULL.
+ * @event_arg: its argument.
+ * @event_error: first error of @event, a positive errno.
  */
 struct tnl {
 	struct nl_sock *sk;
@@ -75,6 +80,9 @@ struct tnl {
 	int family;
 	bool overrun;
 	struct tnl_rx *rx;
+	tnl_reply_fn event;
+	void *event_arg;
+	int event_error;
 };
 
 /*
@@ -109,6 +117,8 @@ static const struct nla_policy tnl_policy[TODO_A_MAX + 1] = {
 	[TODO_A_STARTED] = { .type = NLA_U64 },
 	[TODO_A_EVICTIONS] = { .type = NLA_U64 },
 	[TODO_A_BUSY] = { .type = NLA_U64 },
+	[TODO_A_KIND] = { .type = NLA_U8 },
+	[TODO_A_LOST] = { .type = NLA_U32 },
 };
 
 static const char *const tnl_attr_names[TODO_A_MAX + 1] = {
@@ -253,24 +263,44 @@ static int tnl_on_done(struct nl_msg *msg, void *arg)
 	return tnl_answer(arg, nlh->nlmsg_seq, &err);
 }
 
-static int tnl_on_valid(struct nl_msg *msg, void *arg)
+/* Hand @nlh's attributes to @fn; its first error goes in *@error. */
+static void tnl_deliver(struct nlmsghdr *nlh, tnl_reply_fn fn, void *arg,
+			int *error)
 {
 	struct nlattr *tb[TODO_A_MAX + 1];
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct tnl *nl = arg;
-	struct tnl_rx *rx = nl->rx;
 	int ret;
 
-	if (!rx || nlh->nlmsg_seq != rx->seq || !rx->reply ||
-	    rx->reply_error || nlh->nlmsg_type != nl->family)
-		return NL_OK;
 	if (genlmsg_parse(nlh, 0, tb, TODO_A_MAX, tnl_policy) < 0)
 		ret = EPROTO;
 	else
-		ret = rx->reply(tb, rx->reply_arg);
-	/* Keep reading to the answer, so that the socket stays in step. */
+		ret = fn(tb, arg);
 	if (ret)
-		rx->reply_error = ret;
+		*error = ret;
+}
+
+/* A change event: the kernel's own message, not an answer. */
+static int tnl_on_event(struct tnl *nl, struct nlmsghdr *nlh)
+{
+	if (nl->event && !nl->event_error)
+		tnl_deliver(nlh, nl->event, nl->event_arg, &nl->event_error);
+	return NL_OK;
+}
+
+static int tnl_on_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct tnl *nl = arg;
+	struct tnl_rx *rx = nl->rx;
+
+	if (nlh->nlmsg_type == nl->family && nlh->nlmsg_seq == 0 &&
+	    genlmsg_valid_hdr(nlh, 0) &&
+	    ((struct genlmsghdr *)nlmsg_data(nlh))->cmd == TODO_CMD_CHANGE)
+		return tnl_on_event(nl, nlh);
+	if (!rx || nlh->nlmsg_seq != rx->seq || !rx->reply ||
+	    rx->reply_error || nlh->nlmsg_type != nl->family)
+		return NL_OK;
+	/* Keep reading to the answer, so that the socket stays in step. */
+	tnl_deliver(nlh, rx->reply, rx->reply_arg, &rx->reply_error);
 	return NL_OK;
 }
 
@@ -656,6 +686,101 @@ int tnl_poll(struct tnl *nl, tnl_error_fn other, void *other_arg)
 	if (fcntl(pfd.fd, F_SETFL, flags) < 0)
 		return -errno;
 	return ret == -EAGAIN || ret == -EWOULDBLOCK ? 0 : ret;
+}
+
+/**
+ * tnl_events_begin() - Take change events from now on.
+ * @nl: the connection, subscribed (TODO_CMD_WATCH).
+ * @event: called with the attributes of each event; returns 0, or a
+ *	positive errno to stop.
+ * @arg: its argument.
+ *
+ * The socket is made non-blocking and told not to report ENOBUFS: the
+ * kernel counts the events it dropped in the next one (TODO_A_LOST).
+ * Read them with tnl_events_read() once tnl_fd() is readable.
+ *
+ * Return: 0 or a positive errno.
+ */
+int tnl_events_begin(struct tnl *nl, tnl_reply_fn event, void *arg)
+{
+	int fd = nl_socket_get_fd(nl->sk);
+	int one = 1, flags;
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one,
+		       sizeof(one)))
+		return errno;
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return errno;
+	nl->event = event;
+	nl->event_arg = arg;
+	nl->event_error = 0;
+	return 0;
+}
+
+/**
+ * tnl_events_read() - Read the events that have arrived, without waiting.
+ * @nl: the connection, after tnl_events_begin().
+ *
+ * Return: 0 once none is left, or a positive errno (the first error of
+ * the event callback, or of the socket).
+ */
+int tnl_events_read(struct tnl *nl)
+{
+	int ret;
+
+	do {
+		tnl_recv_errno = 0;
+		ret = nl_recvmsgs(nl->sk, nl->cb);
+	} while (ret >= 0 && !tnl_recv_errno && !nl->event_error);
+	if (nl->event_error)
+		return nl->event_error;
+	if (tnl_recv_errno == EAGAIN || tnl_recv_errno == EWOULDBLOCK ||
+	    tnl_recv_errno == EINTR)
+		return 0;
+	if (tnl_recv_errno)
+		return tnl_recv_errno;
+	return ret < 0 ? tnl_nlerr(ret) : 0;
+}
+
+/**
+ * tnl_fd() - The connection's socket, to poll.
+ * @nl: the connection.
+ *
+ * Return: the file descriptor.
+ */
+int tnl_fd(const struct tnl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
+/**
+ * tnl_listen() - Read change events until told to stop.
+ * @nl: the connection, subscribed (TODO_CMD_WATCH).
+ * @event: called with the attributes of each event, as tnl_events_begin()
+ *	says.
+ * @arg: its argument.
+ * @stop: set (by a signal handler) to stop.
+ * @mask: the signal mask to wait with: the signals that set @stop are
+ *	blocked otherwise, so that none is missed between a test of @stop
+ *	and the wait.
+ *
+ * Return: 0 once @stop is set, or a positive errno.
+ */
+int tnl_listen(struct tnl *nl, tnl_reply_fn event, void *arg,
+	       volatile sig_atomic_t *stop, const sigset_t *mask)
+{
+	struct pollfd pfd = { .fd = tnl_fd(nl), .events = POLLIN };
+	int ret = tnl_events_begin(nl, event, arg);
+
+	while (!ret && !*stop) {
+		if (ppoll(&pfd, 1, NULL, mask) < 0)
+			ret = errno == EINTR ? 0 : errno;
+		else
+			ret = tnl_events_read(nl);
+	}
+	nl->event = NULL;
+	return ret;
 }
 
 /**

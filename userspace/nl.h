@@ -6,6 +6,7 @@
 #ifndef TODOCTL_NL_H
 #define TODOCTL_NL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,6 +56,11 @@ int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
 int tnl_request(struct tnl *nl, struct nl_msg *msg, tnl_reply_fn reply,
 		void *arg, struct tnl_error *err);
 int tnl_poll(struct tnl *nl, tnl_error_fn other, void *other_arg);
+int tnl_events_begin(struct tnl *nl, tnl_reply_fn event, void *arg);
+int tnl_events_read(struct tnl *nl);
+int tnl_fd(const struct tnl *nl);
+int tnl_listen(struct tnl *nl, tnl_reply_fn event, void *arg,
+	       volatile sig_atomic_t *stop, const sigset_t *mask);
 
 void tnl_error_set(struct tnl_error *err, int error);
 const char *tnl_strerror(int error);

@@ -559,7 +559,7 @@ static void test_table(void)
 			 *c->args ? " " : "", c->args);
 		CHECK(buf && strstr(buf, line));
 	}
-	CHECK(n == 11);
+	CHECK(n == 12);
 	free(buf);
 }
 

@@ -36,6 +36,7 @@ enum req_op {
 	OP_SYNC,
 	OP_DROP,
 	OP_STATS,
+	OP_WATCH,
 	OP_BATCH,
 	OP_HELP,
 };

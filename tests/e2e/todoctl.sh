@@ -187,7 +187,7 @@ help_complete()
 
 	[ "$(printf '%s\n' "$out" | head -1)" = "Usage: todoctl [OPTIONS] COMMAND [ARGS]" ] ||
 		return 1
-	for c in add entries update delete lists ping sync drop stats batch help; do
+	for c in add entries update delete lists ping sync drop stats watch batch help; do
 		printf '%s\n' "$out" | grep -q "^  $c\( \|$\)" || return 1
 	done
 	printf '%s\n' "$out" | grep -q -- '^  -j, --json ' &&
@@ -225,10 +225,11 @@ declare -A usage_lines=(
 	[sync]="Usage: todoctl [OPTIONS] sync [LIST]"
 	[drop]="Usage: todoctl [OPTIONS] drop LIST"
 	[stats]="Usage: todoctl [OPTIONS] stats"
+	[watch]="Usage: todoctl [OPTIONS] watch [LIST]"
 	[batch]="Usage: todoctl [OPTIONS] batch [--force] [FILE]"
 	[help]="Usage: todoctl [OPTIONS] help [COMMAND]"
 )
-for c in add entries update delete lists ping sync drop stats batch help; do
+for c in add entries update delete lists ping sync drop stats watch batch help; do
 	run todoctl "$c" --help
 	if [ "$rc" = 0 ] && [ -z "$err" ] &&
 	   [ "$(printf '%s\n' "$out" | head -1)" = "${usage_lines[$c]}" ] &&

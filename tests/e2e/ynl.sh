@@ -201,11 +201,11 @@ for line in sorted(sys.stdin):
     m = re.fullmatch(r"\s*(\S+)\s*\[(.*)\]\s*", line)
     print(m.group(1) + "[" + ",".join(sorted(x.strip() for x in m.group(2).split(","))) + "]"
           if m else "?" + line.strip(), end=" ")')
-want='add[do] delete[do] drop[do] get[do,dump] lists[dump] ping[do] stats[do] sync[do] update[do] '
+want='add[do] delete[do] drop[do] get[do,dump] lists[dump] ping[do] stats[do] sync[do] unwatch[do] update[do] watch[do] '
 if [ "$rc" = 0 ] && [ "$ops" = "$want" ]; then
-	pass "cli.py --list-ops shows the 9 operations with their modes"
+	pass "cli.py --list-ops shows the 11 operations with their modes"
 else
-	fail "cli.py --list-ops shows the 9 operations with their modes"
+	fail "cli.py --list-ops shows the 11 operations with their modes"
 	show --list-ops
 fi
 
@@ -364,6 +364,14 @@ err "drop with the cast flag (not accepted): EINVAL" EINVAL "$UNSUPPORTED" \
 	'bad-attr=.cast' -- --do drop --json '{"list": "'$L'", "cast": true}'
 ok "the refused drops left the first list as it was" \
 	'[e["id"] for e in r] == [3, 4]' --dump get --json '{"list": "'$L'"}'
+
+# ------------------------------------------------------------ watch, unwatch
+
+ok "watch (do) of a list: acknowledged" 'r in (None, {})' \
+	--do watch --json '{"list": "'$L'"}'
+ok "watch (do) of every list: acknowledged" 'r in (None, {})' --do watch
+err "unwatch (do) of a socket that never watched: ENOENT" ENOENT \
+	'msg=this socket has no subscription' -- --do unwatch
 
 # ------------------------------------------------------------------ stats
 ok "stats (do): the system's counters, lists counted" \

@@ -12,6 +12,15 @@
 #define TODO_NAME_MAX	64
 #define TODO_TITLE_MAX	4096
 
+/**
+ * enum todo_change - What a change event reports.
+ */
+enum todo_change {
+	TODO_CHANGE_ADD = 1,
+	TODO_CHANGE_UPDATE,
+	TODO_CHANGE_DELETE,
+};
+
 enum todo_attr {
 	TODO_A_LIST = 1,
 	TODO_A_OWNER,
@@ -35,6 +44,8 @@ enum todo_attr {
 	TODO_A_STARTED,
 	TODO_A_EVICTIONS,
 	TODO_A_BUSY,
+	TODO_A_KIND,
+	TODO_A_LOST,
 
 	__TODO_A_MAX,
 	TODO_A_MAX = (__TODO_A_MAX - 1)
@@ -50,6 +61,9 @@ enum todo_cmd {
 	TODO_CMD_SYNC,
 	TODO_CMD_DROP,
 	TODO_CMD_STATS,
+	TODO_CMD_WATCH,
+	TODO_CMD_UNWATCH,
+	TODO_CMD_CHANGE,
 
 	__TODO_CMD_MAX,
 	TODO_CMD_MAX = (__TODO_CMD_MAX - 1)
