@@ -987,7 +987,7 @@ static int todo_nl_watch(struct sk_buff *skb, struct genl_info *info)
 	return todo_notify_watch(NETLINK_CB(skb).sk, info->snd_portid,
 				 from_kuid_munged(&init_user_ns,
 						  current_euid()),
-				 &key, all, info->extack);
+				 &key, all, todo_nl_exempt(skb), info->extack);
 }
 
 static int todo_nl_unwatch(struct sk_buff *skb, struct genl_info *info)

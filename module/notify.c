@@ -17,7 +17,12 @@
  * Bounds: a socket has at most one subscription; a new WATCH replaces it.
  * There are at most max_watchers subscriptions, and at most
  * max_watchers_per_user of one (effective) uid, so an unprivileged user
- * cannot make the module allocate without bound.
+ * cannot make the module allocate without bound.  The bound is per uid:
+ * a user with subordinate uids (/etc/subuid) has one per uid.  As for the
+ * other limits, CAP_SYS_RESOURCE exceeds both, so that a full table never
+ * locks out the administrator's watchers.  A socket passed to another
+ * user keeps its subscription; a WATCH on it by the new user is counted
+ * against that user.
  *
  * Delivery never blocks a list server: the message is allocated
  * GFP_KERNEL in the server's thread and sent with genlmsg_unicast(), which
@@ -54,9 +59,13 @@
  * once that socket is dead (SOCK_DEAD is set right after its id is freed,
  * before the notifier), a WATCH from a new socket with an old socket's id
  * takes the old subscription out, and the notifier removes only a
- * subscription whose socket is dead.  What is left is the instant between
- * the SOCK_DEAD test and the send, if the owner closes its socket and
- * another binds its id exactly then.
+ * subscription whose socket is dead.  The SOCK_DEAD test comes last before
+ * the send, after the allocation (which may sleep).  What is left is the
+ * few instructions between the test and the send's lookup of the port id,
+ * and those in netlink_release() between freeing the id and marking the
+ * socket dead, if the owner closes its socket and another binds its id
+ * exactly then; closing it needs a send to a socket rather than to a port
+ * id, which netlink does not export to modules.
  *
  * The family exists only in the initial network namespace, so only
  * sockets there subscribe; the notifier ignores other namespaces.
@@ -163,6 +172,29 @@ static unsigned int todo_watchers_of(u32 uid)
 	return n;
 }
 
+/*
+ * Room for a subscription of @uid (@more: one more in all, not one in
+ * place of another), unless the asker is @exempt.
+ */
+static int todo_watch_room(u32 uid, bool more, bool exempt,
+			   struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&todo_watch_lock);
+	if (exempt)
+		return 0;
+	if (more && todo_watch_count >= todo_param(&todo_max_watchers)) {
+		NL_SET_ERR_MSG(extack,
+			       "too many subscriptions on this system (max_watchers)");
+		return -ENOSPC;
+	}
+	if (todo_watchers_of(uid) >= todo_param(&todo_max_watchers_per_user)) {
+		NL_SET_ERR_MSG(extack,
+			       "too many subscriptions for this user (max_watchers_per_user)");
+		return -EDQUOT;
+	}
+	return 0;
+}
+
 /**
  * todo_notify_watch() - Subscribe a socket to change events.
  * @sk: the socket that asked.
@@ -171,17 +203,20 @@ static unsigned int todo_watchers_of(u32 uid)
  * @key: whose lists, and which one unless @all; the caller has checked
  *	that the asker may read them.
  * @all: every list of @key->owner.
+ * @exempt: the asker may exceed the limits (CAP_SYS_RESOURCE).
  * @extack: where a refusal is explained.
  *
  * A socket that has a subscription gets its new one in its place, with the
- * events it lost so far.
+ * events it lost so far; if another user asks (the socket was passed on),
+ * the subscription is counted against that user from then on, who must
+ * have room for it.
  *
  * Context: process context; sleeps.
  * Return: 0, -ENOMEM, -ENOSPC (max_watchers) or -EDQUOT
  * (max_watchers_per_user).
  */
 int todo_notify_watch(struct sock *sk, u32 portid, u32 uid,
-		      const struct todo_key *key, bool all,
+		      const struct todo_key *key, bool all, bool exempt,
 		      struct netlink_ext_ack *extack)
 {
 	struct todo_watcher *w, *old;
@@ -206,26 +241,18 @@ int todo_notify_watch(struct sock *sk, u32 portid, u32 uid,
 		todo_watcher_remove(old);
 		old = NULL;
 	}
-	if (old) {
+	if (!old || old->uid != uid)
+		err = todo_watch_room(uid, !old, exempt, extack);
+	if (err) {
+		/* Refused: an old subscription stays as it was. */
+	} else if (old) {
 		atomic_set(&w->lost, atomic_read(&old->lost));
 		list_replace_rcu(&old->node, &w->node);
 		todo_watcher_put(old);
-		goto out;
-	}
-	if (todo_watch_count >= todo_param(&todo_max_watchers)) {
-		NL_SET_ERR_MSG(extack,
-			       "too many subscriptions on this system (max_watchers)");
-		err = -ENOSPC;
-	} else if (todo_watchers_of(uid) >=
-		   todo_param(&todo_max_watchers_per_user)) {
-		NL_SET_ERR_MSG(extack,
-			       "too many subscriptions for this user (max_watchers_per_user)");
-		err = -EDQUOT;
 	} else {
 		list_add_tail_rcu(&w->node, &todo_watchers);
 		WRITE_ONCE(todo_watch_count, todo_watch_count + 1);
 	}
-out:
 	mutex_unlock(&todo_watch_lock);
 	if (err)
 		todo_watcher_put(w);
@@ -287,8 +314,6 @@ static void todo_notify_send(struct todo_watcher *w,
 	struct sk_buff *skb;
 	int err;
 
-	if (sock_flag(w->sk, SOCK_DEAD))
-		return;		/* closed: nobody reads any more */
 	skb = genlmsg_new(todo_netlink_change_size(ev), GFP_KERNEL);
 	if (!skb) {
 		err = -ENOMEM;
@@ -298,6 +323,14 @@ static void todo_notify_send(struct todo_watcher *w,
 	if (err) {
 		nlmsg_free(skb);
 		goto lost;
+	}
+	/*
+	 * The port id is another socket's once this one is dead: test it
+	 * last, with nothing that sleeps between the test and the send.
+	 */
+	if (sock_flag(w->sk, SOCK_DEAD)) {
+		nlmsg_free(skb);
+		return;		/* closed: nobody reads any more */
 	}
 	/* Consumes @skb; MSG_DONTWAIT: a full buffer fails with -EAGAIN. */
 	err = genlmsg_unicast(&init_net, skb, w->portid);

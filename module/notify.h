@@ -37,7 +37,7 @@ void todo_notify_exit(void);
 bool todo_notify_wanted(void);
 void todo_notify_change(const struct todo_change_event *ev);
 int todo_notify_watch(struct sock *sk, u32 portid, u32 uid,
-		      const struct todo_key *key, bool all,
+		      const struct todo_key *key, bool all, bool exempt,
 		      struct netlink_ext_ack *extack);
 int todo_notify_unwatch(u32 portid, struct netlink_ext_ack *extack);
 
