@@ -629,6 +629,23 @@ static void todo_storage_put_end(struct todo_storage_put *p, bool unlink)
 	p->dir.dentry = NULL;
 }
 
+/* Messages of a failed store, for the user (see &todo_storage_put.why). */
+#define TODO_WHY_RENAME \
+	"the list's file cannot be replaced; the list is kept in memory"
+#define TODO_WHY_DIR_SYNC \
+	"syncing the owner's directory failed; the list is kept in memory"
+
+/*
+ * The message of a failed write or flush of a list's file: the disk being
+ * full is the one cause a user can act on without the kernel log.
+ */
+static const char *todo_storage_write_why(int err)
+{
+	if (err == -ENOSPC || err == -EDQUOT)
+		return "no space left on the disk for the list's file; the list is kept in memory";
+	return "writing the list's file failed; the list is kept in memory";
+}
+
 /* Write @p's content to its temporary file, left open, not yet durable. */
 static int todo_storage_put_begin(struct todo_storage_put *p)
 {
@@ -637,16 +654,21 @@ static int todo_storage_put_begin(struct todo_storage_put *p)
 	int err;
 
 	/* Never write what todo_storage_read() would refuse to read back. */
-	if (p->len > TODO_CODEC_MAX_SIZE)
+	if (p->len > TODO_CODEC_MAX_SIZE) {
+		p->why = "the list is too large for its file; it is kept in memory";
 		return -EFBIG;
+	}
 	err = todo_storage_owner(p->key->owner, TODO_OWNER_DURABLE, &p->dir);
-	if (err)
+	if (err) {
+		p->why = "the owner's directory cannot be used; the list is kept in memory";
 		return err;
+	}
 	todo_storage_tmp_name(p->key, tmp);
 	/*
 	 * A fresh file each time: a temporary file left by a crash (or
 	 * anything planted under its name) is removed, never written through.
 	 */
+	p->why = "the list's temporary file cannot be created; the list is kept in memory";
 	err = todo_storage_unlink(&p->dir, tmp);
 	if (err && err != -ENOENT)
 		goto out;
@@ -654,12 +676,16 @@ static int todo_storage_put_begin(struct todo_storage_put *p)
 			   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 			   O_LARGEFILE, 0600);
 	err = PTR_ERR(f);
-	if (IS_ERR(f))
+	if (IS_ERR(f)) {
+		if (err == -ENOSPC || err == -EDQUOT)
+			p->why = todo_storage_write_why(err);
 		goto out;
+	}
 	p->file = f;
 	err = todo_storage_write_all(f, p->buf, p->len);
 	if (!err)
 		return 0;
+	p->why = todo_storage_write_why(err);
 out:
 	todo_storage_put_end(p, p->file);	/* remove only what it made */
 	return err;
@@ -712,6 +738,7 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 	for (i = 0; i < n; i++) {
 		puts[i].file = NULL;
 		puts[i].dir.dentry = NULL;
+		puts[i].why = NULL;
 		puts[i].err = todo_storage_put_begin(&puts[i]);
 		ok += !puts[i].err;
 	}
@@ -726,8 +753,10 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 		if (puts[i].err)
 			continue;
 		puts[i].err = filemap_fdatawrite(puts[i].file->f_mapping);
-		if (puts[i].err)
+		if (puts[i].err) {
+			puts[i].why = todo_storage_write_why(puts[i].err);
 			todo_storage_put_end(&puts[i], true);
+		}
 	}
 	err = syncfs ? todo_storage_syncfs() : 0;
 	for (i = 0; i < n; i++) {
@@ -739,8 +768,13 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 			puts[i].err = file_check_and_advance_wb_err(puts[i].file);
 		else
 			puts[i].err = vfs_fsync(puts[i].file, 0);
-		if (!puts[i].err)
+		if (puts[i].err) {
+			puts[i].why = todo_storage_write_why(puts[i].err);
+		} else {
 			puts[i].err = todo_storage_put_rename(&puts[i]);
+			if (puts[i].err)
+				puts[i].why = TODO_WHY_RENAME;
+		}
 		if (puts[i].err)
 			todo_storage_put_end(&puts[i], true);
 	}
@@ -758,8 +792,10 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 		err = todo_storage_sync(&puts[i].dir);
 		for (j = i; err && j < n; j++)
 			if (!puts[j].err &&
-			    puts[j].dir.dentry == puts[i].dir.dentry)
+			    puts[j].dir.dentry == puts[i].dir.dentry) {
 				puts[j].err = err;
+				puts[j].why = TODO_WHY_DIR_SYNC;
+			}
 	}
 	for (i = 0; i < n; i++)
 		if (puts[i].dir.dentry)

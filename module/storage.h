@@ -21,6 +21,7 @@ struct file;
  * @len: its length.
  * @err: set by todo_storage_write_batch(): 0 once the content is on
  *	stable storage, else a negative errno as todo_storage_write()'s.
+ * @why: set with @err: what failed, for the user (a string constant).
  * @dir: private: the owner's directory.
  * @file: private: the temporary file, until it is renamed.
  */
@@ -29,6 +30,7 @@ struct todo_storage_put {
 	const void *buf;
 	size_t len;
 	int err;
+	const char *why;
 	struct path dir;
 	struct file *file;
 };
