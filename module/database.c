@@ -326,12 +326,10 @@ int todo_db_load(const struct todo_key *key, struct todo_list *list,
 	might_sleep();
 	if (todo_param(&todo_load_delay_ms))
 		msleep(todo_param(&todo_load_delay_ms));
-	err = todo_storage_read(key, &buf, &len);
+	err = todo_storage_read(key, &buf, &len, user_why);
 	if (err == -ENOENT)
 		return 0;
-	if (err) {
-		*user_why = "the list's file cannot be read; the kernel log says why";
-	} else {
+	if (!err) {
 		err = todo_codec_decode(buf, len, key, list, &why);
 		kvfree(buf);
 		if (err)

@@ -629,6 +629,22 @@ static void todo_storage_put_end(struct todo_storage_put *p, bool unlink)
 	p->dir.dentry = NULL;
 }
 
+#define TODO_WHY_OWNER_REFUSED \
+	"the owner's directory is damaged (not a directory only root may write); the kernel log says how"
+
+/*
+ * The message of a refusal of todo_storage_owner(), for the user; the
+ * kernel log has the details (see todo_storage_check_owner()).
+ */
+static const char *todo_storage_owner_why(int err)
+{
+	if (err == -ELOOP)
+		return "the owner's directory is a symlink; not followed";
+	if (err == -EUCLEAN)
+		return TODO_WHY_OWNER_REFUSED;
+	return "the owner's directory cannot be used";
+}
+
 /* Messages of a failed store, for the user (see &todo_storage_put.why). */
 #define TODO_WHY_RENAME \
 	"the list's file cannot be replaced; the list is kept in memory"
@@ -660,7 +676,7 @@ static int todo_storage_put_begin(struct todo_storage_put *p)
 	}
 	err = todo_storage_owner(p->key->owner, TODO_OWNER_DURABLE, &p->dir);
 	if (err) {
-		p->why = "the owner's directory cannot be used; the list is kept in memory";
+		p->why = todo_storage_owner_why(err);
 		return err;
 	}
 	todo_storage_tmp_name(p->key, tmp);
@@ -833,6 +849,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_storage_write);
  * @key: the list.
  * @buf: set to a buffer the caller frees with kvfree().
  * @len: set to the file's length.
+ * @why: set on failure but -ENOENT to a message for the user, a string
+ *	constant.
  *
  * The file is opened with O_NONBLOCK, so a FIFO planted under the name
  * does not wait for a writer, and anything but a regular file is refused
@@ -844,7 +862,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_storage_write);
  * the owner's directory is refused; -EFBIG if it is too large to be a
  * list; another negative errno on I/O errors.
  */
-int todo_storage_read(const struct todo_key *key, void **buf, size_t *len)
+int todo_storage_read(const struct todo_key *key, void **buf, size_t *len,
+		      const char **why)
 {
 	char name[TODO_LEAF_NAME_MAX];
 	struct path dir;
@@ -856,24 +875,35 @@ int todo_storage_read(const struct todo_key *key, void **buf, size_t *len)
 
 	todo_storage_leaf_name(key, name);
 	err = todo_storage_owner(key->owner, TODO_OWNER_FIND, &dir);
-	if (err)
+	if (err) {
+		*why = todo_storage_owner_why(err);
 		return err;
+	}
 	f = file_open_root(&dir, name,
 			   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_LARGEFILE, 0);
 	dput(dir.dentry);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
+	if (IS_ERR(f)) {
+		err = PTR_ERR(f);
+		*why = err == -ELOOP ?
+		       "the list's file is a symlink; not followed" :
+		       "the list's file cannot be opened";
+		return err;
+	}
 	err = -EUCLEAN;
+	*why = "the list's file is damaged: not a regular file";
 	if (!S_ISREG(file_inode(f)->i_mode))
 		goto out;
 	size = i_size_read(file_inode(f));
 	err = -EFBIG;
+	*why = "the list's file is too large to be a list";
 	if (size > TODO_CODEC_MAX_SIZE)
 		goto out;
 	err = -ENOMEM;
+	*why = "out of memory";
 	data = kvmalloc(size ?: 1, GFP_KERNEL);
 	if (!data)
 		goto out;
+	*why = "reading the list's file failed";
 	while (pos < size) {
 		n = kernel_read(f, data + pos, size - pos, &pos);
 		if (n <= 0) {

@@ -57,7 +57,8 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 			      bool syncfs);
 int todo_storage_remove(const struct todo_key *key);
 int todo_storage_size(const struct todo_key *key, loff_t *size);
-int todo_storage_read(const struct todo_key *key, void **buf, size_t *len);
+int todo_storage_read(const struct todo_key *key, void **buf, size_t *len,
+		      const char **why);
 int todo_storage_migrate(void);
 int todo_storage_for_each(int (*fn)(const struct todo_key *key, void *arg),
 			  void *arg);
