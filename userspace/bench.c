@@ -42,15 +42,14 @@ struct bench_opts {
 };
 
 /**
- * bench_fail() - Print "todo-bench: WHAT: TEXT (kernel: EXTACK)".
+ * bench_fail() - Print "todo-bench: WHAT: MESSAGE (ERRNO)".
  * @what: what failed.
- * @err: why.
+ * @err: why: its message (the kernel's), or the errno's text.
  */
 void bench_fail(const char *what, const struct tnl_error *err)
 {
-	fprintf(stderr, "todo-bench: %s: %s%s%s%s\n", what,
-		tnl_strerror(err->error), err->msg[0] ? " (kernel: " : "",
-		err->msg, err->msg[0] ? ")" : "");
+	fprintf(stderr, "todo-bench: %s: %s (errno %d)\n", what,
+		err->msg[0] ? err->msg : tnl_strerror(err->error), err->error);
 }
 
 static void bench_name(char *buf, const struct bench_opts *o,
