@@ -42,14 +42,16 @@ struct bench_opts {
 };
 
 /**
- * bench_fail() - Print "todo-bench: WHAT: MESSAGE (ERRNO)".
+ * bench_fail() - Print "todo-bench: WHAT: MESSAGE (ENAME)".
  * @what: what failed.
- * @err: why: its message (the kernel's), or the errno's text.
+ * @err: why; see tnl_error_text().
  */
 void bench_fail(const char *what, const struct tnl_error *err)
 {
-	fprintf(stderr, "todo-bench: %s: %s (errno %d)\n", what,
-		err->msg[0] ? err->msg : tnl_strerror(err->error), err->error);
+	char text[sizeof(err->msg) + 32];
+
+	fprintf(stderr, "todo-bench: %s: %s\n", what,
+		tnl_error_text(err, text, sizeof(text)));
 }
 
 static void bench_name(char *buf, const struct bench_opts *o,
