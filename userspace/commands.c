@@ -45,10 +45,8 @@ static int dump(struct tnl *nl, const struct todo_opts *o,
 		}
 		ret = tnl_request(nl, msg, r->spec->reply, out, err);
 		nlmsg_free(msg);
-		if (!ret && err->error == EINTR && !err->msg[0]) {
-			ret = -1;	/* interrupted by a change: again */
-			continue;
-		}
+		if (ret && err->error == EINTR && !err->msg[0])
+			continue;	/* interrupted by a change: again */
 		if (ret)
 			break;
 		close_json_array(out);
