@@ -69,6 +69,7 @@
 
 #include "cache.h"
 #include "database.h"
+#include "errmsg.h"
 #include "params.h"
 #include "quota.h"
 #include "server.h"
@@ -346,19 +347,27 @@ static bool todo_cache_retiring(const struct todo_key *key)
  * which it reduces: a retiring server's last store may take as long as
  * the disk makes it.
  */
-static int todo_cache_wait_retired(const struct todo_key *key, long *timeout)
+static int todo_cache_wait_retired(const struct todo_key *key, long *timeout,
+				   struct netlink_ext_ack *extack)
 {
-	long left;
+	long left = 0;
 
 	might_sleep();
-	if (*timeout <= 0)
-		return -ETIMEDOUT;
-	left = wait_event_killable_timeout(todo_retire_wait,
-					   !todo_cache_retiring(key), *timeout);
-	if (left < 0)
+	if (*timeout > 0)
+		left = wait_event_killable_timeout(todo_retire_wait,
+						   !todo_cache_retiring(key),
+						   *timeout);
+	if (left < 0) {
+		NL_SET_ERR_MSG(extack, "interrupted");
 		return -EINTR;
+	}
 	*timeout = left;
-	return left ? 0 : -ETIMEDOUT;
+	if (!left) {
+		NL_SET_ERR_MSG(extack,
+			       "the list's stopping server did not finish storing it in time (call_timeout_ms)");
+		return -ETIMEDOUT;
+	}
+	return 0;
 }
 
 /*
@@ -369,21 +378,24 @@ static int todo_cache_wait_retired(const struct todo_key *key, long *timeout)
  */
 static struct todo_server *todo_cache_lock_owner(struct todo_user *u,
 						 const struct todo_key *key,
-						 long *timeout)
+						 long *timeout,
+						 struct netlink_ext_ack *extack)
 {
 	struct todo_server *s;
 	bool retiring;
 	int err;
 
 	for (;;) {
-		if (mutex_lock_killable(&u->create_lock))
+		if (mutex_lock_killable(&u->create_lock)) {
+			NL_SET_ERR_MSG(extack, "interrupted");
 			return ERR_PTR(-EINTR);
+		}
 		s = __todo_cache_get_live(key, &retiring);
 		if (!retiring)
 			return s;
 		mutex_unlock(&u->create_lock);
 		/* Its last store runs; then the list is on disk, or live. */
-		err = todo_cache_wait_retired(key, timeout);
+		err = todo_cache_wait_retired(key, timeout, extack);
 		if (err)
 			return ERR_PTR(err);
 	}
@@ -537,9 +549,9 @@ static bool todo_cache_slot_moved(unsigned int max, int aborts)
  * spent) for a slot to come free.  Return: 0 with the slot taken, which
  * the caller gives back with todo_cache_unslot() unless a server takes it
  * over; -EBUSY if every live server is busy and no eviction is under way;
- * -EINTR; -ETIMEDOUT; -ESHUTDOWN.
+ * -EINTR; -ETIMEDOUT; -ESHUTDOWN.  @extack is told which.
  */
-static int todo_cache_slot(long *timeout)
+static int todo_cache_slot(long *timeout, struct netlink_ext_ack *extack)
 {
 	unsigned long deadline = jiffies + max(*timeout, 0L);
 	unsigned int max;
@@ -583,6 +595,22 @@ static int todo_cache_slot(long *timeout)
 	}
 	atomic_dec(&todo_slot_waiters);
 	*timeout = max_t(long, (long)(deadline - jiffies), 0);
+	switch (err) {
+	case -EBUSY:
+		NL_SET_ERR_MSG(extack,
+			       "every live list server is busy (max_servers); try again");
+		break;
+	case -ETIMEDOUT:
+		NL_SET_ERR_MSG(extack,
+			       "no list server stopped in time to make room (max_servers, call_timeout_ms)");
+		break;
+	case -EINTR:
+		NL_SET_ERR_MSG(extack, "interrupted");
+		break;
+	case -ESHUTDOWN:
+		NL_SET_ERR_MSG(extack, "module is unloading");
+		break;
+	}
 	return err;
 }
 
@@ -656,19 +684,26 @@ static void todo_user_unmark(struct todo_user *u, struct todo_starting *me)
  * client is starting @me->key.  Return: 0, -EINTR or -ETIMEDOUT.
  */
 static int todo_cache_wait_started(struct todo_user *u,
-				   struct todo_starting *me, long *timeout)
+				   struct todo_starting *me, long *timeout,
+				   struct netlink_ext_ack *extack)
 {
-	long left;
+	long left = 0;
 
-	if (*timeout <= 0)
-		return -ETIMEDOUT;
-	left = wait_event_killable_timeout(todo_retire_wait,
-					   !todo_user_starting(u, me),
-					   *timeout);
-	if (left < 0)
+	if (*timeout > 0)
+		left = wait_event_killable_timeout(todo_retire_wait,
+						   !todo_user_starting(u, me),
+						   *timeout);
+	if (left < 0) {
+		NL_SET_ERR_MSG(extack, "interrupted");
 		return -EINTR;
+	}
 	*timeout = left;
-	return left ? 0 : -ETIMEDOUT;
+	if (!left) {
+		NL_SET_ERR_MSG(extack,
+			       "the list's server did not start in time (max_servers, call_timeout_ms)");
+		return -ETIMEDOUT;
+	}
+	return 0;
 }
 
 /*
@@ -677,10 +712,11 @@ static int todo_cache_wait_started(struct todo_user *u,
  * and its server will uncount it if it ends without a file.  Called with
  * the owner's create_lock held: no server of @key runs, so nothing creates
  * its file meanwhile.  Return: 0, with *@counted telling whether the list
- * was counted here; -EDQUOT; -ENOMEM.
+ * was counted here; -EDQUOT; -ENOSPC; -ENOMEM, with @extack told which.
  */
 static int todo_cache_room(struct todo_user *u, const struct todo_key *key,
-			   bool exempt, bool *counted)
+			   bool exempt, bool *counted,
+			   struct netlink_ext_ack *extack)
 {
 	int err;
 
@@ -688,7 +724,7 @@ static int todo_cache_room(struct todo_user *u, const struct todo_key *key,
 	*counted = false;
 	if (todo_db_exists(key))
 		return 0;
-	err = todo_quota_charge_new_list(key->owner, exempt);
+	err = todo_quota_charge_new_list(key->owner, exempt, extack);
 	*counted = !err;
 	return err;
 }
@@ -700,6 +736,8 @@ static int todo_cache_room(struct todo_user *u, const struct todo_key *key,
  *	only a stored list gets a server), %TODO_OPEN_EXEMPT if the
  *	requester may exceed max_lists_per_user (CAP_SYS_RESOURCE).
  * @timeout: jiffies left to the request, reduced by the time waited.
+ * @extack: told why the server cannot be had, where that is found; or
+ *	NULL.  Not set for NULL (the list does not exist).
  *
  * A server caught retiring, or leaving the table, is waited for (killable,
  * within *@timeout); then the list is live again, stored, or gone.  A new
@@ -719,7 +757,8 @@ static int todo_cache_room(struct todo_user *u, const struct todo_key *key,
  * server could not be created.
  */
 struct todo_server *todo_cache_open(const struct todo_key *key,
-				    unsigned int flags, long *timeout)
+				    unsigned int flags, long *timeout,
+				    struct netlink_ext_ack *extack)
 {
 	bool retiring, counted = false, roomed = false, slot = false;
 	struct todo_starting me = { .key = key };
@@ -736,11 +775,13 @@ struct todo_server *todo_cache_open(const struct todo_key *key,
 	if (!(flags & TODO_OPEN_CREATE) && !retiring && !todo_db_exists(key))
 		return NULL;
 	u = todo_user_get(key->owner);
-	if (IS_ERR(u))
+	if (IS_ERR(u)) {
+		NL_SET_ERR_MSG(extack, "out of memory");
 		return ERR_CAST(u);
+	}
 again:
 	/* Another client of the owner may have started it meanwhile. */
-	s = todo_cache_lock_owner(u, key, timeout);
+	s = todo_cache_lock_owner(u, key, timeout, extack);
 	if (s) {
 		if (!IS_ERR(s))
 			mutex_unlock(&u->create_lock);
@@ -755,7 +796,7 @@ again:
 	/* Another client starting it waits for a slot: wait for it too. */
 	if (todo_user_starting(u, &me)) {
 		mutex_unlock(&u->create_lock);
-		err = todo_cache_wait_started(u, &me, timeout);
+		err = todo_cache_wait_started(u, &me, timeout, extack);
 		if (err) {
 			s = ERR_PTR(err);
 			goto out;
@@ -765,7 +806,7 @@ again:
 	/* Limits first: a request refused for them evicts nobody. */
 	if (!roomed) {
 		err = todo_cache_room(u, key, flags & TODO_OPEN_EXEMPT,
-				      &counted);
+				      &counted, extack);
 		if (err) {
 			s = ERR_PTR(err);
 			goto out_unlock;
@@ -780,7 +821,7 @@ again:
 		 */
 		todo_user_mark(u, &me);
 		mutex_unlock(&u->create_lock);
-		err = todo_cache_slot(timeout);
+		err = todo_cache_slot(timeout, extack);
 		if (err) {
 			s = ERR_PTR(err);
 			goto out;
@@ -790,8 +831,10 @@ again:
 	}
 	slot = true;
 	s = todo_server_create(key, &todo_cache_ops);
-	if (IS_ERR(s))
+	if (IS_ERR(s)) {
+		NL_SET_ERR_MSG(extack, "cannot start the list's server");
 		goto out_unlock;
+	}
 	s->counted = counted;	/* the server uncounts it, if it must */
 	counted = false;
 	refcount_inc(&s->ref);	/* the table's */
@@ -805,6 +848,7 @@ again:
 	if (WARN_ON_ONCE(old && !IS_ERR(old)))
 		old = ERR_PTR(-EEXIST);
 	if (old) {
+		NL_SET_ERR_MSG(extack, "cannot publish the list's server");
 		mutex_unlock(&u->create_lock);
 		refcount_dec(&s->ref);
 		todo_cache_make_dead(s);
@@ -847,7 +891,7 @@ struct todo_server *todo_cache_get_or_create(const struct todo_key *key, bool ex
 	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
 
 	return todo_cache_open(key, TODO_OPEN_CREATE |
-			       (exempt ? TODO_OPEN_EXEMPT : 0), &timeout);
+			       (exempt ? TODO_OPEN_EXEMPT : 0), &timeout, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_get_or_create);
 
@@ -866,7 +910,7 @@ struct todo_server *todo_cache_get_stored(const struct todo_key *key)
 {
 	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
 
-	return todo_cache_open(key, 0, &timeout);
+	return todo_cache_open(key, 0, &timeout, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_cache_get_stored);
 
@@ -876,6 +920,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_get_stored);
  * @out: set to an array of referenced servers, freed by the caller with
  *	kvfree() after putting each.
  * @timeout: jiffies left to the request, reduced by the time waited.
+ * @extack: told why it failed, or NULL.
  *
  * Live only, every list of @owner: stored lists are not started.  Each
  * live server appears once.  A server found retiring is waited for
@@ -887,7 +932,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_cache_get_stored);
  * Return: the number of servers; -ENOMEM; -EINTR or -ETIMEDOUT if a
  * retiring server could not be waited for within *@timeout.
  */
-int todo_cache_get_owner_live(u32 owner, struct todo_server ***out, long *timeout)
+int todo_cache_get_owner_live(u32 owner, struct todo_server ***out,
+			      long *timeout, struct netlink_ext_ack *extack)
 {
 	struct todo_user *u = xa_load(&todo_users, owner);
 	unsigned int cap, n = 0, nr = 0, i;
@@ -905,6 +951,7 @@ int todo_cache_get_owner_live(u32 owner, struct todo_server ***out, long *timeou
 		a = kvcalloc(cap, sizeof(*a), GFP_KERNEL);
 		retiring = kvcalloc(cap, sizeof(*retiring), GFP_KERNEL);
 		if (!a || !retiring) {
+			NL_SET_ERR_MSG(extack, "out of memory");
 			err = -ENOMEM;
 			goto fail;
 		}
@@ -930,7 +977,7 @@ int todo_cache_get_owner_live(u32 owner, struct todo_server ***out, long *timeou
 	spin_unlock(&u->lock);
 
 	for (i = 0; i < nr; i++) {
-		err = todo_cache_wait_retired(&retiring[i], timeout);
+		err = todo_cache_wait_retired(&retiring[i], timeout, extack);
 		if (err)
 			goto fail;
 		s = todo_cache_get_live(&retiring[i]);

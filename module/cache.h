@@ -9,6 +9,7 @@
 
 #include "name.h"
 
+struct netlink_ext_ack;
 struct todo_server;
 
 /**
@@ -69,14 +70,16 @@ int todo_cache_init(void);
 void todo_cache_exit(void);
 struct todo_server *todo_cache_get_live(const struct todo_key *key);
 struct todo_server *todo_cache_open(const struct todo_key *key,
-				    unsigned int flags, long *timeout);
+				    unsigned int flags, long *timeout,
+				    struct netlink_ext_ack *extack);
 struct todo_server *todo_cache_get_or_create(const struct todo_key *key, bool exempt);
 bool todo_cache_remove(struct todo_server *s);
 bool todo_cache_retire_begin(struct todo_server *s, bool idle);
 void todo_cache_retire_end(struct todo_server *s);
 void todo_cache_retire_abort(struct todo_server *s);
 struct todo_server *todo_cache_get_stored(const struct todo_key *key);
-int todo_cache_get_owner_live(u32 owner, struct todo_server ***out, long *timeout);
+int todo_cache_get_owner_live(u32 owner, struct todo_server ***out,
+			      long *timeout, struct netlink_ext_ack *extack);
 int todo_cache_lists(u32 owner, const struct todo_key *after,
 		     struct todo_list_info *infos, unsigned int max);
 unsigned int todo_cache_nr_servers(void);

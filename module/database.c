@@ -297,6 +297,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_db_remove);
  * todo_db_load() - Load a list from its file.
  * @key: the list.
  * @list: an empty, initialised list to fill.
+ * @user_why: set on failure to a message for the user (a string constant); the
+ *	kernel log has the details.
  *
  * A list without a file loads as empty, and no file is created.  Runs in
  * the caller's context, not on a database worker: a list's server loads
@@ -311,7 +313,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_db_remove);
  * a symlink, an I/O error), the list then being empty.  The kernel log
  * names the file and the problem.
  */
-int todo_db_load(const struct todo_key *key, struct todo_list *list)
+int todo_db_load(const struct todo_key *key, struct todo_list *list,
+		 const char **user_why)
 {
 	char name[TODO_FILE_NAME_MAX];
 	const char *why = "unreadable";
@@ -321,12 +324,14 @@ int todo_db_load(const struct todo_key *key, struct todo_list *list)
 
 	might_sleep();
 	todo_test_load_delay();
-	err = todo_storage_read(key, &buf, &len);
+	err = todo_storage_read(key, &buf, &len, user_why);
 	if (err == -ENOENT)
 		return 0;
 	if (!err) {
 		err = todo_codec_decode(buf, len, key, list, &why);
 		kvfree(buf);
+		if (err)
+			*user_why = "the list's file is damaged; the kernel log says how";
 	}
 	if (err) {
 		todo_storage_file_name(key, name);
@@ -477,7 +482,7 @@ static int todo_db_index_ensure(const struct todo_key *key)
  * learns the file's size, the log a failure, the store the outcome.
  */
 static void todo_db_written(struct todo_store *st, size_t len, u64 gen,
-			    int err)
+			    int err, const char *why)
 {
 	if (!err)
 		todo_db_index_resize(st->key, len);
@@ -488,7 +493,7 @@ static void todo_db_written(struct todo_store *st, size_t len, u64 gen,
 		pr_warn_ratelimited("%s/%s: store failed (error %d); kept in memory, will retry\n",
 				    db_dir, name, err);
 	}
-	todo_store_written(st, gen, err);
+	todo_store_written(st, gen, err, why);
 }
 
 /*
@@ -540,7 +545,8 @@ static void todo_db_work(struct work_struct *work)
 			p->err = todo_db_index_ensure(st->key);
 			if (p->err) {
 				kvfree(buf);
-				todo_db_written(st, p->len, b->gens[i], p->err);
+				todo_db_written(st, p->len, b->gens[i], p->err,
+						"the index of list files cannot take the list; it is kept in memory");
 				continue;
 			}
 			b->put_of[i] = k++;
@@ -555,7 +561,8 @@ static void todo_db_work(struct work_struct *work)
 			if (j >= 0) {
 				kvfree(b->puts[j].buf);
 				todo_db_written(st, b->puts[j].len,
-						b->gens[i], b->puts[j].err);
+						b->gens[i], b->puts[j].err,
+						b->puts[j].why);
 			}
 			/* After a release that lets it go, @st is not ours. */
 			if (todo_store_release(st)) {

@@ -15,7 +15,8 @@ struct todo_store;
 int todo_db_init(void);
 void todo_db_exit(void);
 unsigned int todo_db_worker_of(const struct todo_key *key);
-int todo_db_load(const struct todo_key *key, struct todo_list *list);
+int todo_db_load(const struct todo_key *key, struct todo_list *list,
+		 const char **user_why);
 bool todo_db_exists(const struct todo_key *key);
 size_t todo_db_size(const struct todo_key *key);
 unsigned int todo_db_count(u32 owner);

@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/sched/signal.h>
 
+#include "errmsg.h"
 #include "mailbox.h"
 #include "message.h"
 
@@ -32,6 +33,7 @@ void todo_mailbox_init(struct todo_mailbox *mb, unsigned int max)
 	mb->max = max;
 	mb->closed = false;
 	mb->close_err = 0;
+	mb->close_why = NULL;
 	mb->kicked = false;
 	mb->taken = false;
 	init_waitqueue_head(&mb->mail);
@@ -39,15 +41,24 @@ void todo_mailbox_init(struct todo_mailbox *mb, unsigned int max)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_init);
 
-/* Queue @msg if there is room.  Called with mb->lock held. */
-static int todo_mailbox_try(struct todo_mailbox *mb, struct todo_msg *msg)
+/*
+ * Queue @msg if there is room.  Called with mb->lock held.  A closed
+ * mailbox's reason is given to @extack; a full one is the caller's to
+ * describe (it may wait).
+ */
+static int todo_mailbox_try(struct todo_mailbox *mb, struct todo_msg *msg,
+			    struct netlink_ext_ack *extack)
 {
 	/* A message is in one place at a time; it may be sent again. */
 	if (WARN_ON_ONCE(msg->state != TODO_MSG_NEW &&
-			 msg->state != TODO_MSG_DONE))
+			 msg->state != TODO_MSG_DONE)) {
+		NL_SET_ERR_MSG(extack, "message is in use");
 		return -EBUSY;
-	if (mb->closed)
+	}
+	if (mb->closed) {
+		todo_set_err_msg(extack, mb->close_why);
 		return mb->close_err;
+	}
 	if (mb->len >= mb->max)
 		return -EAGAIN;
 	reinit_completion(&msg->done);
@@ -64,6 +75,7 @@ static int todo_mailbox_try(struct todo_mailbox *mb, struct todo_msg *msg)
  * @msg: the message; the mailbox takes its own reference on success.
  * @timeout: NULL to fail at once if the mailbox is full (a cast); else the
  *	jiffies the caller may wait for room, reduced by the time waited.
+ * @extack: told why the message was not queued, or NULL.
  *
  * Context: process context; sleeps (killable) only if @timeout is given.
  * Return: 0 once queued; -EAGAIN if full (and no wait was allowed);
@@ -71,14 +83,16 @@ static int todo_mailbox_try(struct todo_mailbox *mb, struct todo_msg *msg)
  * the mailbox's close error (such as -ESHUTDOWN) if it is closed.
  */
 int todo_mailbox_send(struct todo_mailbox *mb, struct todo_msg *msg,
-		      long *timeout)
+		      long *timeout, struct netlink_ext_ack *extack)
 {
 	long left;
 	int err;
 
 	spin_lock(&mb->lock);
-	err = todo_mailbox_try(mb, msg);
+	err = todo_mailbox_try(mb, msg, extack);
 	spin_unlock(&mb->lock);
+	if (err == -EAGAIN && !timeout)
+		NL_SET_ERR_MSG(extack, "mailbox full, try again");
 	if (err != -EAGAIN || !timeout)
 		goto out;
 
@@ -87,16 +101,22 @@ int todo_mailbox_send(struct todo_mailbox *mb, struct todo_msg *msg,
 						   READ_ONCE(mb->len) < mb->max ||
 						   READ_ONCE(mb->closed),
 						   *timeout);
-		if (left < 0)
+		if (left < 0) {
+			NL_SET_ERR_MSG(extack,
+				       "interrupted waiting for room in the mailbox");
 			return -EINTR;
+		}
 		*timeout = left;
 		spin_lock(&mb->lock);
-		err = todo_mailbox_try(mb, msg);
+		err = todo_mailbox_try(mb, msg, extack);
 		spin_unlock(&mb->lock);
 		if (err != -EAGAIN)
 			break;
-		if (!left)
+		if (!left) {
+			NL_SET_ERR_MSG(extack,
+				       "the list server's mailbox stayed full (call_timeout_ms)");
 			return -ETIMEDOUT;
+		}
 	}
 out:
 	if (!err)
@@ -235,6 +255,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_kick);
  * @mb: the mailbox.
  * @err: the error later senders get, and callers waiting for room; if the
  *	mailbox is closed already, the first close's error stands.
+ * @why: its message, a string constant, or NULL.
  *
  * Messages already queued stay for the server, which receives them before
  * todo_mailbox_receive() reports the mailbox closed: a cast acknowledged
@@ -242,11 +263,13 @@ EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_kick);
  *
  * Context: any context that may take a spinlock.
  */
-void todo_mailbox_close(struct todo_mailbox *mb, int err)
+void todo_mailbox_close(struct todo_mailbox *mb, int err, const char *why)
 {
 	spin_lock(&mb->lock);
-	if (!mb->closed)	/* the first reason stands */
+	if (!mb->closed) {	/* the first reason stands */
 		mb->close_err = err;
+		mb->close_why = why;
+	}
 	mb->closed = true;
 	spin_unlock(&mb->lock);
 	wake_up_all(&mb->room);
@@ -268,6 +291,7 @@ void todo_mailbox_reopen(struct todo_mailbox *mb, int err)
 	if (mb->closed && mb->close_err == err) {
 		mb->closed = false;
 		mb->close_err = 0;
+		mb->close_why = NULL;
 	}
 	spin_unlock(&mb->lock);
 }
@@ -288,8 +312,10 @@ void todo_mailbox_abort(struct todo_mailbox *mb)
 	bool closed, kicked;
 
 	/* One at a time under the lock, so a racing cancel stays correct. */
-	while ((msg = todo_mailbox_pop(mb, &closed, &kicked)))
+	while ((msg = todo_mailbox_pop(mb, &closed, &kicked))) {
+		msg->why = mb->close_why;
 		todo_msg_finish(msg, mb->close_err);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_mailbox_abort);
 

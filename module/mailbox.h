@@ -9,6 +9,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
+struct netlink_ext_ack;
 struct todo_msg;
 
 /**
@@ -20,6 +21,7 @@ struct todo_msg;
  * @closed: no message is accepted any more; set when the server stops.
  *	Messages queued before stay and are handled.
  * @close_err: what senders get once @closed is set.
+ * @close_why: its message, a string constant, or NULL.
  * @kicked: the server is asked to look at its state (see
  *	todo_mailbox_kick()); cleared when the receiver reports it.
  * @taken: the receiver took a message and has not asked for the next one:
@@ -37,6 +39,7 @@ struct todo_mailbox {
 	unsigned int max;
 	bool closed;
 	int close_err;
+	const char *close_why;
 	bool kicked;
 	bool taken;
 	wait_queue_head_t mail;
@@ -45,10 +48,10 @@ struct todo_mailbox {
 
 void todo_mailbox_init(struct todo_mailbox *mb, unsigned int max);
 int todo_mailbox_send(struct todo_mailbox *mb, struct todo_msg *msg,
-		      long *timeout);
+		      long *timeout, struct netlink_ext_ack *extack);
 struct todo_msg *todo_mailbox_receive(struct todo_mailbox *mb, long timeout);
 bool todo_mailbox_cancel(struct todo_mailbox *mb, struct todo_msg *msg);
-void todo_mailbox_close(struct todo_mailbox *mb, int err);
+void todo_mailbox_close(struct todo_mailbox *mb, int err, const char *why);
 void todo_mailbox_reopen(struct todo_mailbox *mb, int err);
 void todo_mailbox_abort(struct todo_mailbox *mb);
 void todo_mailbox_kick(struct todo_mailbox *mb);

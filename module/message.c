@@ -21,7 +21,10 @@
 /* A SYNC's wait on the store ended: answer the message. */
 static void todo_msg_sync_done(struct todo_store_waiter *w, int err)
 {
-	todo_msg_finish(container_of(w, struct todo_msg, sync), err);
+	struct todo_msg *msg = container_of(w, struct todo_msg, sync);
+
+	msg->why = w->why;
+	todo_msg_finish(msg, err);
 }
 
 /**

@@ -34,6 +34,7 @@
 #include "cache.h"
 #include "compat.h"
 #include "date.h"
+#include "errmsg.h"
 #include "message.h"
 #include "netlink.h"
 #include "notify.h"
@@ -157,59 +158,6 @@ static int todo_nl_title(struct nlattr *nla, struct netlink_ext_ack *extack)
 	return err;
 }
 
-/* Explain an error from the cache or a list server. */
-static int todo_nl_err(struct netlink_ext_ack *extack, int err)
-{
-	switch (err) {
-	case -ENOENT:
-		NL_SET_ERR_MSG(extack, "entry id not found");
-		break;
-	case -ESRCH:
-		NL_SET_ERR_MSG(extack, "list not found");
-		break;
-	case -EFBIG:
-		NL_SET_ERR_MSG(extack, "list is full (max_entries)");
-		break;
-	case -EOVERFLOW:
-		NL_SET_ERR_MSG(extack, "list has used every id");
-		break;
-	case -EAGAIN:
-		NL_SET_ERR_MSG(extack, "list server mailbox is full");
-		break;
-	case -ETIMEDOUT:
-		NL_SET_ERR_MSG(extack, "list server did not answer in time");
-		break;
-	case -EINTR:
-		NL_SET_ERR_MSG(extack, "interrupted");
-		break;
-	case -EDQUOT:
-		NL_SET_ERR_MSG(extack,
-			       "too many lists for this user (max_lists_per_user)");
-		break;
-	case -ENOSPC:
-		NL_SET_ERR_MSG(extack, "too many lists on this system (max_lists)");
-		break;
-	case -EBUSY:
-		NL_SET_ERR_MSG(extack,
-			       "every live list server is busy (max_servers); try again");
-		break;
-	case -ESHUTDOWN:
-		NL_SET_ERR_MSG(extack, "module is unloading");
-		break;
-	case -EMSGSIZE:
-		NL_SET_ERR_MSG(extack, "title is longer than max_title_len");
-		break;
-	case -EUCLEAN:
-		NL_SET_ERR_MSG(extack,
-			       "list file is damaged; the kernel log says how");
-		break;
-	case -ELOOP:
-		NL_SET_ERR_MSG(extack, "list file is a symlink; not followed");
-		break;
-	}
-	return err;
-}
-
 /*
  * May the sender exceed its per-user limits (lists, bytes)?  As with
  * rlimits, CAP_SYS_RESOURCE in the initial user namespace: the limits
@@ -232,21 +180,20 @@ static long todo_nl_timeout(void)
 
 /*
  * The server of a list, live or stored, or -ESRCH; @flags as
- * todo_cache_open()'s (%TODO_OPEN_CREATE: a new list is created).
+ * todo_cache_open()'s (%TODO_OPEN_CREATE: a new list is created).  The
+ * cache describes its own refusals; a list that is nowhere is found
+ * here, and @name, the list's attribute, is pointed at.
  */
 static struct todo_server *todo_nl_server(const struct todo_key *key,
+					  const struct nlattr *name,
 					  unsigned int flags,
 					  struct netlink_ext_ack *extack,
 					  long *timeout)
 {
-	struct todo_server *s = todo_cache_open(key, flags, timeout);
+	struct todo_server *s = todo_cache_open(key, flags, timeout, extack);
 
-	if (IS_ERR(s)) {
-		todo_nl_err(extack, PTR_ERR(s));
-		return s;
-	}
 	if (!s) {
-		todo_nl_err(extack, -ESRCH);
+		NL_SET_ERR_MSG_ATTR(extack, name, "list not found");
 		return ERR_PTR(-ESRCH);
 	}
 	return s;
@@ -264,21 +211,19 @@ static void todo_nl_warn(struct netlink_ext_ack *extack,
 			       "storing this list failed; its changes are kept in memory until a store succeeds");
 }
 
-/* Send @msg as a call; explain a failure where it was found. */
+/*
+ * Send @msg as a call.  A failure is described where it was found: by the
+ * mailbox or the wait (todo_server_call_within()), or by the list's server,
+ * whose message comes back with its answer.
+ */
 static int todo_nl_call(struct todo_server *s, struct todo_msg *msg,
 			struct netlink_ext_ack *extack, long *timeout)
 {
 	int err;
 
-	err = todo_server_call_within(s, msg, timeout);
+	err = todo_server_call_within(s, msg, timeout, extack);
 	if (!err)
 		todo_nl_warn(extack, msg);
-	else if (READ_ONCE(msg->state) == TODO_MSG_DONE && msg->why &&
-		 err == msg->err)
-		/* The server's own answer, described where it was found. */
-		extack->_msg = msg->why;	/* a string constant */
-	else
-		todo_nl_err(extack, err);
 	return err;
 }
 
@@ -287,7 +232,7 @@ static int todo_nl_send(struct todo_server *s, struct todo_msg *msg,
 			bool cast, struct genl_info *info, long *timeout)
 {
 	if (cast)
-		return todo_nl_err(info->extack, todo_server_cast(s, msg));
+		return todo_server_cast(s, msg, info->extack);
 	return todo_nl_call(s, msg, info->extack, timeout);
 }
 
@@ -369,8 +314,10 @@ static int todo_nl_list_op(struct sk_buff *skb, struct genl_info *info,
 
 	msg = todo_msg_alloc(op->op, title ? nla_data(title) : NULL,
 			     title ? todo_nla_strlen(title) : 0);
-	if (!msg)
+	if (!msg) {
+		GENL_SET_ERR_MSG(info, "out of memory");
 		return -ENOMEM;
+	}
 	if (id)
 		msg->id = nla_get_u32(id);
 	msg->has_date = date_attr;
@@ -378,7 +325,7 @@ static int todo_nl_list_op(struct sk_buff *skb, struct genl_info *info,
 	if (op->fill)
 		op->fill(skb, msg);
 
-	s = todo_nl_server(&key, op->open |
+	s = todo_nl_server(&key, info->attrs[TODO_A_LIST], op->open |
 			   (msg->exempt ? TODO_OPEN_EXEMPT : 0), info->extack,
 			   &timeout);
 	if (IS_ERR(s)) {
@@ -452,16 +399,18 @@ static struct todo_msg *todo_nl_read(struct todo_server *s, u32 after_id,
 	int err;
 
 	msg = todo_msg_alloc(TODO_OP_READ, NULL, 0);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(extack, "out of memory");
 		return ERR_PTR(-ENOMEM);
+	}
 	msg->after_id = after_id;
 	msg->has_date = has_date;
 	msg->date = date;
 	msg->buf_size = TODO_READ_BUDGET;
-	err = todo_server_call_within(s, msg, timeout);
+	err = todo_server_call_within(s, msg, timeout, extack);
 	if (err) {
 		todo_msg_put(msg);
-		return ERR_PTR(todo_nl_err(extack, err));
+		return ERR_PTR(err);
 	}
 	return msg;
 }
@@ -509,7 +458,8 @@ static int todo_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	id = nla_get_u32(info->attrs[TODO_A_ID]);
-	s = todo_nl_server(&key, 0, info->extack, &timeout);
+	s = todo_nl_server(&key, info->attrs[TODO_A_LIST], 0, info->extack,
+			   &timeout);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	msg = todo_nl_read(s, id - 1, false, 0, info->extack, &timeout);
@@ -519,7 +469,9 @@ static int todo_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 	c = todo_copy_next(msg, NULL);
 	if (!c || c->id != id) {
-		err = todo_nl_err(info->extack, -ENOENT);
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TODO_A_ID],
+				    "entry id not found");
+		err = -ENOENT;
 		goto out;
 	}
 	err = -ENOMEM;
@@ -580,8 +532,8 @@ static int todo_nl_start_err(struct netlink_callback *cb)
 {
 	struct todo_dump_err *de = (void *)cb->ctx;
 
-	if (de->err && de->msg && cb->extack)
-		cb->extack->_msg = de->msg;
+	if (de->err)
+		todo_set_err_msg(cb->extack, de->msg);
 	return de->err;
 }
 
@@ -608,6 +560,7 @@ static int __todo_nl_get_start(struct netlink_callback *cb,
 	struct todo_get_dump *ctx = (void *)cb->ctx;
 	struct nlattr **attrs = todo_dump_attrs(cb);
 	struct todo_key key;
+	long timeout;
 	int err;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
@@ -624,9 +577,10 @@ static int __todo_nl_get_start(struct netlink_callback *cb,
 	}
 	/* Room for one entry with the longest title, whatever the reader. */
 	cb->min_dump_alloc = 2 * PAGE_SIZE;
-	ctx->server = todo_cache_get_stored(&key);
+	timeout = todo_nl_timeout();
+	ctx->server = todo_cache_open(&key, 0, &timeout, extack);
 	if (IS_ERR(ctx->server)) {
-		err = todo_nl_err(extack, PTR_ERR(ctx->server));
+		err = PTR_ERR(ctx->server);
 		ctx->server = NULL;
 		return err;
 	}
@@ -711,25 +665,6 @@ static int todo_nl_delete(struct sk_buff *skb, struct genl_info *info)
 	return todo_nl_list_op(skb, info, &todo_nl_delete_op);
 }
 
-/* Explain the answer to a SYNC; a disk error is named as one. */
-static int todo_nl_sync_err(struct netlink_ext_ack *extack, int err)
-{
-	switch (err) {
-	case 0:
-	case -ENOMEM:
-	case -EINTR:
-	case -ETIMEDOUT:
-	case -ESHUTDOWN:
-	case -EUCLEAN:
-	case -ELOOP:
-		return todo_nl_err(extack, err);
-	default:
-		NL_SET_ERR_MSG(extack,
-			       "storing the list failed; it is kept in memory");
-		return err;
-	}
-}
-
 /*
  * SYNC @n servers: send each a SYNC, then wait for the answers, all within
  * the request's one call_timeout_ms (*@timeout is what is left of it), so
@@ -743,30 +678,39 @@ static int todo_nl_sync_all(struct todo_server **all, int n,
 	int i, err = 0, e;
 
 	msgs = kvcalloc(n, sizeof(*msgs), GFP_KERNEL);
-	if (!msgs)
+	if (!msgs) {
+		NL_SET_ERR_MSG(extack, "out of memory");
 		return -ENOMEM;
+	}
 	for (i = 0; i < n && !err; i++) {
 		msgs[i] = todo_msg_alloc(TODO_OP_SYNC, NULL, 0);
-		if (!msgs[i])
+		if (!msgs[i]) {
+			NL_SET_ERR_MSG(extack, "out of memory");
 			err = -ENOMEM;
-		else
-			err = todo_server_send(all[i], msgs[i], timeout);
+		} else {
+			err = todo_server_send(all[i], msgs[i], timeout,
+					       extack);
+		}
 		if (err) {
 			todo_msg_put(msgs[i]);
 			msgs[i] = NULL;
 		}
 	}
-	/* Wait for every message sent, even after an error: none is left. */
+	/*
+	 * Wait for every message sent, even after an error: none is left.
+	 * The first error's message is the one reported.
+	 */
 	for (i = 0; i < n; i++) {
 		if (!msgs[i])
 			continue;
-		e = todo_server_wait(all[i], msgs[i], timeout);
+		e = todo_server_wait(all[i], msgs[i], timeout,
+				     err ? NULL : extack);
 		if (!err)
 			err = e;
 		todo_msg_put(msgs[i]);
 	}
 	kvfree(msgs);
-	return todo_nl_sync_err(extack, err);
+	return err;
 }
 
 static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
@@ -780,7 +724,8 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 		err = todo_nl_key(skb, info->attrs, info->extack, &key);
 		if (err)
 			return err;
-		s = todo_nl_server(&key, 0, info->extack, &timeout);
+		s = todo_nl_server(&key, info->attrs[TODO_A_LIST], 0,
+				   info->extack, &timeout);
 		if (IS_ERR(s))
 			return PTR_ERR(s);
 		err = todo_nl_sync_all(&s, 1, info->extack, &timeout);
@@ -791,9 +736,9 @@ static int todo_nl_sync(struct sk_buff *skb, struct genl_info *info)
 	err = todo_nl_owner(skb, info->attrs, info->extack, &key.owner);
 	if (err)
 		return err;
-	n = todo_cache_get_owner_live(key.owner, &all, &timeout);
+	n = todo_cache_get_owner_live(key.owner, &all, &timeout, info->extack);
 	if (n < 0)
-		return todo_nl_err(info->extack, n);
+		return n;
 	err = n ? todo_nl_sync_all(all, n, info->extack, &timeout) : 0;
 	for (i = 0; i < n; i++)
 		todo_server_put(all[i]);

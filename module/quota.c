@@ -31,6 +31,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
+#include "errmsg.h"
 #include "params.h"
 #include "quota.h"
 
@@ -112,17 +113,23 @@ EXPORT_SYMBOL_IF_KUNIT(todo_quota_charge_bytes);
  * The owner's count first, then everybody's: a user at its own limit
  * never holds a global slot, even briefly, that another user needs.
  */
-static int todo_quota_charge(u32 owner, bool exempt, bool new)
+static int todo_quota_charge(u32 owner, bool exempt, bool new,
+			     struct netlink_ext_ack *extack)
 {
 	struct todo_quota *q = todo_quota_of(owner, true);
 
-	if (!q)
+	if (!q) {
+		NL_SET_ERR_MSG(extack, "out of memory");
 		return -ENOMEM;
-	if (exempt)
+	}
+	if (exempt) {
 		atomic_inc(&q->lists);
-	else if (!todo_inc_below(&q->lists,
-				 todo_param(&todo_max_lists_per_user)))
+	} else if (!todo_inc_below(&q->lists,
+				   todo_param(&todo_max_lists_per_user))) {
+		NL_SET_ERR_MSG(extack,
+			       "too many lists for this user (max_lists_per_user)");
 		return -EDQUOT;
+	}
 	if (!new) {
 		atomic_inc(&todo_nr_lists);
 		return 0;
@@ -130,6 +137,7 @@ static int todo_quota_charge(u32 owner, bool exempt, bool new)
 	if (todo_inc_below(&todo_nr_lists, todo_param(&todo_max_lists)))
 		return 0;
 	atomic_dec(&q->lists);
+	NL_SET_ERR_MSG(extack, "too many lists on this system (max_lists)");
 	return -ENOSPC;
 }
 
@@ -145,7 +153,7 @@ static int todo_quota_charge(u32 owner, bool exempt, bool new)
  */
 int todo_quota_charge_list(u32 owner, bool exempt)
 {
-	return todo_quota_charge(owner, exempt, false);
+	return todo_quota_charge(owner, exempt, false, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_quota_charge_list);
 
@@ -154,14 +162,16 @@ EXPORT_SYMBOL_IF_KUNIT(todo_quota_charge_list);
  * @owner: the owner.
  * @exempt: the requester may exceed max_lists_per_user
  *	(CAP_SYS_RESOURCE).  Nobody may exceed max_lists.
+ * @extack: told which limit refused the list, or NULL.
  *
  * Context: process context; may sleep.
  * Return: 0; -ENOSPC if max_lists lists exist; -EDQUOT if the owner has
  * max_lists_per_user lists; -ENOMEM.
  */
-int todo_quota_charge_new_list(u32 owner, bool exempt)
+int todo_quota_charge_new_list(u32 owner, bool exempt,
+			       struct netlink_ext_ack *extack)
 {
-	return todo_quota_charge(owner, exempt, true);
+	return todo_quota_charge(owner, exempt, true, extack);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_quota_charge_new_list);
 

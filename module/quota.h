@@ -7,9 +7,12 @@
 
 #include <linux/types.h>
 
+struct netlink_ext_ack;
+
 int todo_quota_charge_bytes(u32 owner, s64 delta, bool exempt);
 int todo_quota_charge_list(u32 owner, bool exempt);
-int todo_quota_charge_new_list(u32 owner, bool exempt);
+int todo_quota_charge_new_list(u32 owner, bool exempt,
+			       struct netlink_ext_ack *extack);
 void todo_quota_uncharge_list(u32 owner);
 u64 todo_quota_bytes(u32 owner);
 unsigned int todo_quota_lists(u32 owner);

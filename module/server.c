@@ -28,6 +28,7 @@
 #include <linux/string.h>
 
 #include "codec.h"
+#include "errmsg.h"
 #include "message.h"
 #include "notify.h"
 #include "params.h"
@@ -53,8 +54,10 @@ static int todo_server_read(struct todo_server *s, struct todo_msg *msg)
 	size_t len = 0, need;
 
 	msg->buf = kvmalloc(msg->buf_size, GFP_KERNEL);
-	if (!msg->buf)
+	if (!msg->buf) {
+		msg->why = "out of memory";
 		return -ENOMEM;
+	}
 	e = msg->has_date ? todo_list_next_on(list, msg->date, msg->after_id) :
 			    todo_list_next(list, msg->after_id);
 	while (e) {
@@ -200,6 +203,7 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 	memcg = set_active_memcg(msg->memcg);
 	if (s->broken && !todo_msg_is_hold(msg)) {
 		err = s->broken;
+		msg->why = s->broken_why;
 		goto reply;
 	}
 	switch (msg->op) {
@@ -219,6 +223,8 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 	case TODO_OP_DELETE:
 		todo_server_keep_deleted(s, msg->id, &ev, &deleted);
 		err = todo_list_delete(&s->list, msg->id);
+		if (err)
+			msg->why = "entry id not found";
 		break;
 	case TODO_OP_READ:
 		err = todo_server_read(s, msg);
@@ -233,6 +239,7 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 		todo_server_sync(s, msg);
 		return;		/* answered when durable */
 	default:
+		msg->why = "unknown operation";
 		err = -EOPNOTSUPP;
 	}
 	changed = !err && (msg->op == TODO_OP_ADD ||
@@ -316,12 +323,13 @@ static bool todo_server_drop(struct todo_server *s, struct todo_msg *msg)
 	int err;
 
 	if (!s->ops->retire_begin(s, false)) {
-		todo_msg_finish(msg, -ESHUTDOWN);	/* the module is unloading */
+		msg->why = "module is unloading";
+		todo_msg_finish(msg, -ESHUTDOWN);
 		return false;
 	}
-	todo_mailbox_close(&s->mbox, -ESRCH);
+	todo_mailbox_close(&s->mbox, -ESRCH, "list was dropped");
 	todo_mailbox_abort(&s->mbox);
-	todo_store_discard(&s->store, -ESRCH);
+	todo_store_discard(&s->store, -ESRCH, "list was dropped");
 	err = todo_db_remove(&s->key);
 	if (err) {
 		todo_mailbox_reopen(&s->mbox, -ESRCH);
@@ -358,7 +366,7 @@ static int todo_server_thread(void *data)
 	 * Phase two of the start (the book's handle_continue): load the list
 	 * before reading the mailbox, where requests wait meanwhile.
 	 */
-	err = todo_db_load(&s->key, &s->list);
+	err = todo_db_load(&s->key, &s->list, &s->broken_why);
 	if (err)
 		s->broken = err;
 	todo_server_attach(s);
@@ -426,7 +434,7 @@ static void todo_server_store_fn(struct todo_store *st)
 	if (!msg)
 		return;
 	msg->cast = true;
-	todo_mailbox_send(&s->mbox, msg, NULL);
+	todo_mailbox_send(&s->mbox, msg, NULL, NULL);
 	todo_msg_put(msg);
 }
 
@@ -509,7 +517,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_start);
 void todo_server_stop(struct todo_server *s)
 {
 	might_sleep();
-	todo_mailbox_close(&s->mbox, -ESHUTDOWN);
+	todo_mailbox_close(&s->mbox, -ESHUTDOWN, "module is unloading");
 	/*
 	 * kthread_stop() before the thread first runs would skip its
 	 * function, and with it the messages already queued: let it start.
@@ -521,7 +529,7 @@ void todo_server_stop(struct todo_server *s)
 	s->task = NULL;
 	/* A thread that never ran leaves its mailbox to fail here. */
 	todo_mailbox_abort(&s->mbox);
-	todo_store_flush(&s->store, -ESHUTDOWN);
+	todo_store_flush(&s->store, -ESHUTDOWN, "module is unloading");
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_stop);
 
@@ -584,6 +592,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_put);
  * @s: the server.
  * @msg: the message; the caller keeps its own reference.
  * @timeout: jiffies the caller may still wait, reduced by the time waited.
+ * @extack: told why the message was not queued, or NULL.
  *
  * The first half of todo_server_call(), for a caller that sends to several
  * servers and then waits for all of them within one bound.
@@ -592,12 +601,12 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_put);
  * Return: 0 once queued; -ETIMEDOUT; -EINTR; -ESHUTDOWN.
  */
 int todo_server_send(struct todo_server *s, struct todo_msg *msg,
-		     long *timeout)
+		     long *timeout, struct netlink_ext_ack *extack)
 {
 	might_sleep();
 	msg->cast = false;
 	msg->sync.abandoned = false;
-	return todo_mailbox_send(&s->mbox, msg, timeout);
+	return todo_mailbox_send(&s->mbox, msg, timeout, extack);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_send);
 
@@ -606,6 +615,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_send);
  * @s: the server @msg was sent to with todo_server_send().
  * @msg: the message.
  * @timeout: jiffies the caller may still wait, reduced by the time waited.
+ * @extack: given the server's message (&todo_msg.why) with its error, or
+ *	told why the caller stopped waiting; or NULL.
  *
  * A caller that gives up (timeout or fatal signal) withdraws its message
  * wherever it waits: from the mailbox if the server has not taken it, or
@@ -618,7 +629,7 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_send);
  * -ETIMEDOUT; -EINTR if the caller was killed.
  */
 int todo_server_wait(struct todo_server *s, struct todo_msg *msg,
-		     long *timeout)
+		     long *timeout, struct netlink_ext_ack *extack)
 {
 	long left;
 
@@ -626,7 +637,7 @@ int todo_server_wait(struct todo_server *s, struct todo_msg *msg,
 	left = wait_for_completion_killable_timeout(&msg->done, *timeout);
 	if (left > 0) {
 		*timeout = left;
-		return msg->err;
+		goto answered;
 	}
 	*timeout = 0;
 	if (!todo_mailbox_cancel(&s->mbox, msg)) {
@@ -634,9 +645,21 @@ int todo_server_wait(struct todo_server *s, struct todo_msg *msg,
 		WRITE_ONCE(msg->sync.abandoned, true);
 		if (!todo_store_cancel(&s->store, &msg->sync) &&
 		    completion_done(&msg->done))
-			return msg->err;	/* answered meanwhile */
+			goto answered;
 	}
-	return left ? -EINTR : -ETIMEDOUT;
+	if (left) {
+		NL_SET_ERR_MSG(extack, "interrupted");
+		return -EINTR;
+	}
+	NL_SET_ERR_MSG(extack,
+		       "list server did not answer in time (call_timeout_ms)");
+	return -ETIMEDOUT;
+
+answered:
+	/* The reply fields are final once @done is complete. */
+	if (msg->err)
+		todo_set_err_msg(extack, msg->why);
+	return msg->err;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_wait);
 
@@ -657,7 +680,7 @@ int todo_server_call(struct todo_server *s, struct todo_msg *msg)
 {
 	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
 
-	return todo_server_call_within(s, msg, &timeout);
+	return todo_server_call_within(s, msg, &timeout, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_call);
 
@@ -667,21 +690,25 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_call);
  * @msg: the message; the caller keeps its own reference.
  * @timeout: jiffies left to the caller's request (which may have waited
  *	already, e.g. for a retiring server), reduced by the time waited.
+ * @extack: told why the call failed (see todo_server_wait()), or NULL.
  *
  * Context: process context; sleeps.
  * Return: as todo_server_call().
  */
 int todo_server_call_within(struct todo_server *s, struct todo_msg *msg,
-			    long *timeout)
+			    long *timeout, struct netlink_ext_ack *extack)
 {
 	int err;
 
-	if (*timeout <= 0)
+	if (*timeout <= 0) {
+		NL_SET_ERR_MSG(extack,
+			       "list server did not answer in time (call_timeout_ms)");
 		return -ETIMEDOUT;
-	err = todo_server_send(s, msg, timeout);
+	}
+	err = todo_server_send(s, msg, timeout, extack);
 	if (err)
 		return err;
-	return todo_server_wait(s, msg, timeout);
+	return todo_server_wait(s, msg, timeout, extack);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_server_call_within);
 
@@ -689,18 +716,20 @@ EXPORT_SYMBOL_IF_KUNIT(todo_server_call_within);
  * todo_server_cast() - Queue a message without waiting for it.
  * @s: the server.
  * @msg: the message; the caller keeps its own reference.
+ * @extack: told why the message was not queued, or NULL.
  *
  * Context: any context that may take a spinlock.
  * Return: 0 once queued; -EAGAIN if the mailbox is full; -ESHUTDOWN if
  * the server is stopping.  A refusal counts as a failed cast.
  */
-int todo_server_cast(struct todo_server *s, struct todo_msg *msg)
+int todo_server_cast(struct todo_server *s, struct todo_msg *msg,
+		     struct netlink_ext_ack *extack)
 {
 	int err;
 
 	msg->cast = true;
 	atomic64_inc(&s->casts);
-	err = todo_mailbox_send(&s->mbox, msg, NULL);
+	err = todo_mailbox_send(&s->mbox, msg, NULL, extack);
 	if (err)
 		atomic64_inc(&s->casts_failed);
 	return err;

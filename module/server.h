@@ -19,6 +19,7 @@
 #include "name.h"
 #include "store.h"
 
+struct netlink_ext_ack;
 struct task_struct;
 struct todo_msg;
 struct todo_server;
@@ -106,6 +107,7 @@ struct todo_server_ops {
  *	Written by @task, read by the store's work function.
  * @broken: 0, or why the list's file could not be loaded; every request
  *	then fails with it.  @task only.
+ * @broken_why: its message, a string constant.  @task only.
  * @counted: the list was new when the server was created, and the server
  *	counts it against max_lists_per_user until it ends.  Set by the
  *	cache before @task starts; then @task's, until @task has exited.
@@ -143,6 +145,7 @@ struct todo_server {
 	u64 gen;
 	u64 submitted_gen;
 	int broken;
+	const char *broken_why;
 	bool counted;
 	bool charged;
 	bool exempt;
@@ -157,12 +160,13 @@ void todo_server_stop(struct todo_server *s);
 enum todo_server_stage todo_server_tryget(struct todo_server *s);
 void todo_server_put(struct todo_server *s);
 int todo_server_send(struct todo_server *s, struct todo_msg *msg,
-		     long *timeout);
+		     long *timeout, struct netlink_ext_ack *extack);
 int todo_server_wait(struct todo_server *s, struct todo_msg *msg,
-		     long *timeout);
+		     long *timeout, struct netlink_ext_ack *extack);
 int todo_server_call(struct todo_server *s, struct todo_msg *msg);
 int todo_server_call_within(struct todo_server *s, struct todo_msg *msg,
-			    long *timeout);
-int todo_server_cast(struct todo_server *s, struct todo_msg *msg);
+			    long *timeout, struct netlink_ext_ack *extack);
+int todo_server_cast(struct todo_server *s, struct todo_msg *msg,
+		     struct netlink_ext_ack *extack);
 
 #endif /* _TODO_SERVER_H */

@@ -629,6 +629,39 @@ static void todo_storage_put_end(struct todo_storage_put *p, bool unlink)
 	p->dir.dentry = NULL;
 }
 
+#define TODO_WHY_OWNER_REFUSED \
+	"the owner's directory is damaged (not a directory only root may write); the kernel log says how"
+
+/*
+ * The message of a refusal of todo_storage_owner(), for the user; the
+ * kernel log has the details (see todo_storage_check_owner()).
+ */
+static const char *todo_storage_owner_why(int err)
+{
+	if (err == -ELOOP)
+		return "the owner's directory is a symlink; not followed";
+	if (err == -EUCLEAN)
+		return TODO_WHY_OWNER_REFUSED;
+	return "the owner's directory cannot be used";
+}
+
+/* Messages of a failed store, for the user (see &todo_storage_put.why). */
+#define TODO_WHY_RENAME \
+	"the list's file cannot be replaced; the list is kept in memory"
+#define TODO_WHY_DIR_SYNC \
+	"syncing the owner's directory failed; the list is kept in memory"
+
+/*
+ * The message of a failed write or flush of a list's file: the disk being
+ * full is the one cause a user can act on without the kernel log.
+ */
+static const char *todo_storage_write_why(int err)
+{
+	if (err == -ENOSPC || err == -EDQUOT)
+		return "no space left on the disk for the list's file; the list is kept in memory";
+	return "writing the list's file failed; the list is kept in memory";
+}
+
 /* Write @p's content to its temporary file, left open, not yet durable. */
 static int todo_storage_put_begin(struct todo_storage_put *p)
 {
@@ -637,16 +670,21 @@ static int todo_storage_put_begin(struct todo_storage_put *p)
 	int err;
 
 	/* Never write what todo_storage_read() would refuse to read back. */
-	if (p->len > TODO_CODEC_MAX_SIZE)
+	if (p->len > TODO_CODEC_MAX_SIZE) {
+		p->why = "the list is too large for its file; it is kept in memory";
 		return -EFBIG;
+	}
 	err = todo_storage_owner(p->key->owner, TODO_OWNER_DURABLE, &p->dir);
-	if (err)
+	if (err) {
+		p->why = todo_storage_owner_why(err);
 		return err;
+	}
 	todo_storage_tmp_name(p->key, tmp);
 	/*
 	 * A fresh file each time: a temporary file left by a crash (or
 	 * anything planted under its name) is removed, never written through.
 	 */
+	p->why = "the list's temporary file cannot be created; the list is kept in memory";
 	err = todo_storage_unlink(&p->dir, tmp);
 	if (err && err != -ENOENT)
 		goto out;
@@ -654,12 +692,16 @@ static int todo_storage_put_begin(struct todo_storage_put *p)
 			   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 			   O_LARGEFILE, 0600);
 	err = PTR_ERR(f);
-	if (IS_ERR(f))
+	if (IS_ERR(f)) {
+		if (err == -ENOSPC || err == -EDQUOT)
+			p->why = todo_storage_write_why(err);
 		goto out;
+	}
 	p->file = f;
 	err = todo_storage_write_all(f, p->buf, p->len);
 	if (!err)
 		return 0;
+	p->why = todo_storage_write_why(err);
 out:
 	todo_storage_put_end(p, p->file);	/* remove only what it made */
 	return err;
@@ -712,6 +754,7 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 	for (i = 0; i < n; i++) {
 		puts[i].file = NULL;
 		puts[i].dir.dentry = NULL;
+		puts[i].why = NULL;
 		puts[i].err = todo_storage_put_begin(&puts[i]);
 		ok += !puts[i].err;
 	}
@@ -726,8 +769,10 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 		if (puts[i].err)
 			continue;
 		puts[i].err = filemap_fdatawrite(puts[i].file->f_mapping);
-		if (puts[i].err)
+		if (puts[i].err) {
+			puts[i].why = todo_storage_write_why(puts[i].err);
 			todo_storage_put_end(&puts[i], true);
+		}
 	}
 	err = syncfs ? todo_storage_syncfs() : 0;
 	for (i = 0; i < n; i++) {
@@ -739,8 +784,13 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 			puts[i].err = file_check_and_advance_wb_err(puts[i].file);
 		else
 			puts[i].err = vfs_fsync(puts[i].file, 0);
-		if (!puts[i].err)
+		if (puts[i].err) {
+			puts[i].why = todo_storage_write_why(puts[i].err);
+		} else {
 			puts[i].err = todo_storage_put_rename(&puts[i]);
+			if (puts[i].err)
+				puts[i].why = TODO_WHY_RENAME;
+		}
 		if (puts[i].err)
 			todo_storage_put_end(&puts[i], true);
 	}
@@ -758,8 +808,10 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 		err = todo_storage_sync(&puts[i].dir);
 		for (j = i; err && j < n; j++)
 			if (!puts[j].err &&
-			    puts[j].dir.dentry == puts[i].dir.dentry)
+			    puts[j].dir.dentry == puts[i].dir.dentry) {
 				puts[j].err = err;
+				puts[j].why = TODO_WHY_DIR_SYNC;
+			}
 	}
 	for (i = 0; i < n; i++)
 		if (puts[i].dir.dentry)
@@ -797,6 +849,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_storage_write);
  * @key: the list.
  * @buf: set to a buffer the caller frees with kvfree().
  * @len: set to the file's length.
+ * @why: set on failure but -ENOENT to a message for the user, a string
+ *	constant.
  *
  * The file is opened with O_NONBLOCK, so a FIFO planted under the name
  * does not wait for a writer, and anything but a regular file is refused
@@ -808,7 +862,8 @@ EXPORT_SYMBOL_IF_KUNIT(todo_storage_write);
  * the owner's directory is refused; -EFBIG if it is too large to be a
  * list; another negative errno on I/O errors.
  */
-int todo_storage_read(const struct todo_key *key, void **buf, size_t *len)
+int todo_storage_read(const struct todo_key *key, void **buf, size_t *len,
+		      const char **why)
 {
 	char name[TODO_LEAF_NAME_MAX];
 	struct path dir;
@@ -820,24 +875,35 @@ int todo_storage_read(const struct todo_key *key, void **buf, size_t *len)
 
 	todo_storage_leaf_name(key, name);
 	err = todo_storage_owner(key->owner, TODO_OWNER_FIND, &dir);
-	if (err)
+	if (err) {
+		*why = todo_storage_owner_why(err);
 		return err;
+	}
 	f = file_open_root(&dir, name,
 			   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_LARGEFILE, 0);
 	dput(dir.dentry);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
+	if (IS_ERR(f)) {
+		err = PTR_ERR(f);
+		*why = err == -ELOOP ?
+		       "the list's file is a symlink; not followed" :
+		       "the list's file cannot be opened";
+		return err;
+	}
 	err = -EUCLEAN;
+	*why = "the list's file is damaged: not a regular file";
 	if (!S_ISREG(file_inode(f)->i_mode))
 		goto out;
 	size = i_size_read(file_inode(f));
 	err = -EFBIG;
+	*why = "the list's file is too large to be a list";
 	if (size > TODO_CODEC_MAX_SIZE)
 		goto out;
 	err = -ENOMEM;
+	*why = "out of memory";
 	data = kvmalloc(size ?: 1, GFP_KERNEL);
 	if (!data)
 		goto out;
+	*why = "reading the list's file failed";
 	while (pos < size) {
 		n = kernel_read(f, data + pos, size - pos, &pos);
 		if (n <= 0) {

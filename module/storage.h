@@ -21,6 +21,7 @@ struct file;
  * @len: its length.
  * @err: set by todo_storage_write_batch(): 0 once the content is on
  *	stable storage, else a negative errno as todo_storage_write()'s.
+ * @why: set with @err: what failed, for the user (a string constant).
  * @dir: private: the owner's directory.
  * @file: private: the temporary file, until it is renamed.
  */
@@ -29,6 +30,7 @@ struct todo_storage_put {
 	const void *buf;
 	size_t len;
 	int err;
+	const char *why;
 	struct path dir;
 	struct file *file;
 };
@@ -55,7 +57,8 @@ void todo_storage_write_batch(struct todo_storage_put *puts, unsigned int n,
 			      bool syncfs);
 int todo_storage_remove(const struct todo_key *key);
 int todo_storage_size(const struct todo_key *key, loff_t *size);
-int todo_storage_read(const struct todo_key *key, void **buf, size_t *len);
+int todo_storage_read(const struct todo_key *key, void **buf, size_t *len,
+		      const char **why);
 int todo_storage_migrate(void);
 int todo_storage_for_each(int (*fn)(const struct todo_key *key, void *arg),
 			  void *arg);

@@ -140,8 +140,9 @@ void todo_store_submit(struct todo_store *st, void *buf, size_t len, u64 gen)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_submit);
 
-/* Answer the waiters whose generation @gen covers, with @err. */
-static void todo_store_wake(struct todo_store *st, u64 gen, int err)
+/* Answer the waiters whose generation @gen covers, with @err and @why. */
+static void todo_store_wake(struct todo_store *st, u64 gen, int err,
+			    const char *why)
 {
 	struct todo_store_waiter *w, *tmp;
 	LIST_HEAD(ready);
@@ -157,6 +158,7 @@ static void todo_store_wake(struct todo_store *st, u64 gen, int err)
 
 	list_for_each_entry_safe(w, tmp, &ready, node) {
 		list_del_init(&w->node);
+		w->why = err ? why : NULL;
 		w->done(w, err);
 	}
 }
@@ -187,8 +189,10 @@ void todo_store_wait(struct todo_store *st, struct todo_store_waiter *w,
 		list_add_tail(&w->node, &st->waiters);
 	}
 	spin_unlock(&st->lock);
-	if (now)
+	if (now) {
+		w->why = NULL;
 		w->done(w, 0);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_wait);
 
@@ -215,8 +219,10 @@ bool todo_store_cancel(struct todo_store *st, struct todo_store_waiter *w)
 		w->parked = false;
 	}
 	spin_unlock(&st->lock);
-	if (parked)
+	if (parked) {
+		w->why = NULL;	/* its waiter has gone */
 		w->done(w, -ECANCELED);
+	}
 	return parked;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_cancel);
@@ -253,12 +259,14 @@ bool todo_store_take(struct todo_store *st, void **buf, size_t *len,
  * @st: the list's store state, taken.
  * @gen: the generation written.
  * @err: 0 if it is durable, else the error.
+ * @why: @err's message, a string constant set where it was found, or NULL.
  *
- * Answers the SYNC waiters that @gen covers, with @err.
+ * Answers the SYNC waiters that @gen covers, with @err and @why.
  *
  * Context: the list's worker.
  */
-void todo_store_written(struct todo_store *st, u64 gen, int err)
+void todo_store_written(struct todo_store *st, u64 gen, int err,
+			const char *why)
 {
 	spin_lock(&st->lock);
 	st->writes++;
@@ -271,7 +279,7 @@ void todo_store_written(struct todo_store *st, u64 gen, int err)
 	if (!st->buf)
 		st->busy = false;
 	spin_unlock(&st->lock);
-	todo_store_wake(st, gen, err);
+	todo_store_wake(st, gen, err, why);
 }
 
 /**
@@ -309,13 +317,14 @@ bool todo_store_release(struct todo_store *st)
  * todo_store_discard() - Drop the pending snapshot; wait for the write.
  * @st: the list's store state.
  * @err: the error SYNC messages still waiting complete with.
+ * @why: its message, a string constant, or NULL.
  *
  * Once this returns no store of the list runs or is pending, and none
  * starts unless the server submits one.
  *
  * Context: the list's server; sleeps.
  */
-void todo_store_discard(struct todo_store *st, int err)
+void todo_store_discard(struct todo_store *st, int err, const char *why)
 {
 	void *buf;
 
@@ -324,7 +333,7 @@ void todo_store_discard(struct todo_store *st, int err)
 	st->buf = NULL;
 	spin_unlock(&st->lock);
 	kvfree(buf);
-	todo_store_flush(st, err);
+	todo_store_flush(st, err, why);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_discard);
 
@@ -359,12 +368,13 @@ EXPORT_SYMBOL_IF_KUNIT(todo_store_drain);
  * todo_store_flush() - Wait for the list's stores; fail remaining waiters.
  * @st: the list's store state.
  * @err: the error SYNC messages still waiting complete with.
+ * @why: its message, a string constant, or NULL.
  *
  * Context: process context; sleeps.
  */
-void todo_store_flush(struct todo_store *st, int err)
+void todo_store_flush(struct todo_store *st, int err, const char *why)
 {
 	todo_store_drain(st);
-	todo_store_wake(st, U64_MAX, err);
+	todo_store_wake(st, U64_MAX, err, why);
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_store_flush);

@@ -25,6 +25,9 @@ struct todo_store;
  * @abandoned: whoever waits gave up; a waiter not yet parked is then
  *	answered at once instead.  Set before it takes the store's lock
  *	(todo_store_cancel()).
+ * @why: the message of the error @done is called with, a string constant
+ *	set where the error was found, or NULL.  Written just before @done,
+ *	by whoever calls it.
  * @done: called exactly once, without the store's lock, with 0 or the
  *	error, by whoever unlinked the waiter (or by todo_store_wait() if it
  *	answers at once).  The waiter's memory must stay valid until then.
@@ -37,6 +40,7 @@ struct todo_store_waiter {
 	u64 gen;
 	bool parked;
 	bool abandoned;
+	const char *why;
 	void (*done)(struct todo_store_waiter *w, int err);
 };
 
@@ -98,12 +102,13 @@ void todo_store_submit(struct todo_store *st, void *buf, size_t len,
 void todo_store_wait(struct todo_store *st, struct todo_store_waiter *w,
 		     u64 gen);
 bool todo_store_cancel(struct todo_store *st, struct todo_store_waiter *w);
-void todo_store_discard(struct todo_store *st, int err);
+void todo_store_discard(struct todo_store *st, int err, const char *why);
 void todo_store_drain(struct todo_store *st);
-void todo_store_flush(struct todo_store *st, int err);
+void todo_store_flush(struct todo_store *st, int err, const char *why);
 bool todo_store_take(struct todo_store *st, void **buf, size_t *len,
 		     u64 *gen);
-void todo_store_written(struct todo_store *st, u64 gen, int err);
+void todo_store_written(struct todo_store *st, u64 gen, int err,
+			const char *why);
 bool todo_store_release(struct todo_store *st);
 
 /*

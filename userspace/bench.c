@@ -42,15 +42,16 @@ struct bench_opts {
 };
 
 /**
- * bench_fail() - Print "todo-bench: WHAT: TEXT (kernel: EXTACK)".
+ * bench_fail() - Print "todo-bench: WHAT: MESSAGE (ENAME)".
  * @what: what failed.
- * @err: why.
+ * @err: why; see tnl_error_text().
  */
 void bench_fail(const char *what, const struct tnl_error *err)
 {
-	fprintf(stderr, "todo-bench: %s: %s%s%s%s\n", what,
-		tnl_strerror(err->error), err->msg[0] ? " (kernel: " : "",
-		err->msg, err->msg[0] ? ")" : "");
+	char text[sizeof(err->msg) + 32];
+
+	fprintf(stderr, "todo-bench: %s: %s\n", what,
+		tnl_error_text(err, text, sizeof(text)));
 }
 
 static void bench_name(char *buf, const struct bench_opts *o,

@@ -334,7 +334,7 @@ const struct cmd todo_cmds[] = {
 "arrived and every change is applied; a cast that failed once applied\n"
 "is found in the list's casts_failed counter, compared before and\n"
 "after.  Errors are reported as\n"
-"  todoctl: batch: line N: CMD: TEXT (kernel: MESSAGE)\n"
+"  todoctl: batch: line N: CMD: MESSAGE (ENAME)\n"
 "or, for casts that failed once applied,\n"
 "  todoctl: batch: LIST: N casts failed once applied (casts_failed A -> B)\n"
 "The batch stops at the first line that fails (lines already sent are\n"

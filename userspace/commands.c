@@ -3,7 +3,7 @@
  * The commands that make one request: add, entries, update, delete,
  * lists, ping, sync, drop and stats.  Each sends its request, prints each
  * reply through its table entry's handler (cmd.c), and on failure prints
- * "todoctl: CMD: TEXT (kernel: EXTACK)" on stderr.
+ * "todoctl: CMD: MESSAGE (ENAME)" on stderr (see tnl_perror()).
  *
  * What a command prints is kept until it is done, and printed only if it
  * succeeded; a dump prints its array in any case, empty if it failed, so
@@ -45,15 +45,17 @@ static int dump(struct tnl *nl, const struct todo_opts *o,
 		}
 		ret = tnl_request(nl, msg, r->spec->reply, out, err);
 		nlmsg_free(msg);
-		if (!ret && err->error == EINTR && !err->msg[0]) {
-			ret = -1;	/* interrupted by a change: again */
-			continue;
-		}
+		if (ret && err->error == EINTR && !err->msg[0])
+			continue;	/* interrupted by a change: again */
 		if (ret)
 			break;
 		close_json_array(out);
 		return 0;
 	}
+	if (tries == DUMP_TRIES)
+		snprintf(err->msg, sizeof(err->msg),
+			 "interrupted: the list changed during each of %d dumps",
+			 DUMP_TRIES);
 	out_reset(out);
 	open_json_array(out, NULL);
 	close_json_array(out);

@@ -805,49 +805,37 @@ int tnl_request(struct tnl *nl, struct nl_msg *msg, tnl_reply_fn reply,
 }
 
 /**
- * tnl_strerror() - The text todoctl prints for an errno.
+ * tnl_strerror() - The text of an errno that came without a message.
  * @error: a positive errno.
  *
- * Return: the text.
+ * Only a fallback: the module describes its errors where it finds them
+ * and sends that text in the extended ack (&tnl_error.msg), and what
+ * todoctl finds itself it describes likewise.  This guesses nothing of
+ * what an errno means to the module.
+ *
+ * Return: the system's description, as strerror()'s.
  */
 const char *tnl_strerror(int error)
 {
-	switch (error) {
-	case ENOENT:
-		return "no such entry";
-	case ESRCH:
-		return "no such list";
-	case EINVAL:
-		return "invalid argument";
-	case EMSGSIZE:
-		return "title too long";
-	case EFBIG:
-		return "list is full";
-	case EAGAIN:
-		return "mailbox full, try again";
-	case ETIMEDOUT:
-		return "list server timed out";
-	case EDQUOT:
-		return "over this user's quota";
-	case ENOSPC:
-		return "too many lists on this system";
-	case EBUSY:
-		return "every list server is busy, try again";
-	case EPERM:
-		return "operation not permitted";
-	case EOVERFLOW:
-		return "list ids exhausted";
-	case ESHUTDOWN:
-		return "module is unloading";
-	case ENOPKG:
-		return "the todo module is not loaded";
-	case EINTR:
-		return "interrupted";
-	case ENOMEM:
-		return "out of memory";
-	default:
-		return strerror(error);
-	}
+	return strerror(error);
+}
+
+/**
+ * tnl_errno_name() - The symbolic name of an errno, such as "EAGAIN".
+ * @error: a positive errno.
+ * @buf: room for a number, for an errno without a name.
+ * @size: its size.
+ *
+ * Return: the name, or @error in decimal in @buf.
+ */
+const char *tnl_errno_name(int error, char *buf, size_t size)
+{
+	const char *name = strerrorname_np(error);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "%d", error);
+	return buf;
 }
 
 /**
@@ -863,16 +851,35 @@ void tnl_pwarn(const char *what, const struct tnl_error *err)
 }
 
 /**
- * tnl_perror() - Print "todoctl: WHAT: TEXT (kernel: EXTACK)" on stderr.
+ * tnl_error_text() - An error as todoctl prints it: "MESSAGE (ENAME)".
+ * @err: the error.  MESSAGE is its message, the kernel's extack text or
+ *	what the tool found itself, or else the system's text for the
+ *	errno; ENAME is the errno's symbolic name.
+ * @buf: where to write the text.
+ * @size: its size; the text is cut to fit.
+ *
+ * Return: @buf.
+ */
+const char *tnl_error_text(const struct tnl_error *err, char *buf,
+			   size_t size)
+{
+	char num[16];
+
+	snprintf(buf, size, "%s (%s)",
+		 err->msg[0] ? err->msg : tnl_strerror(err->error),
+		 tnl_errno_name(err->error, num, sizeof(num)));
+	return buf;
+}
+
+/**
+ * tnl_perror() - Print "todoctl: WHAT: MESSAGE (ENAME)" on stderr.
  * @what: the command, or a longer context such as "batch: line 3: add".
- * @err: the error; the parenthesis is left out without a kernel message.
+ * @err: the error; see tnl_error_text().
  */
 void tnl_perror(const char *what, const struct tnl_error *err)
 {
-	if (err->msg[0])
-		fprintf(stderr, "todoctl: %s: %s (kernel: %s)\n", what,
-			tnl_strerror(err->error), err->msg);
-	else
-		fprintf(stderr, "todoctl: %s: %s\n", what,
-			tnl_strerror(err->error));
+	char text[sizeof(err->msg) + 32];
+
+	fprintf(stderr, "todoctl: %s: %s\n", what,
+		tnl_error_text(err, text, sizeof(text)));
 }

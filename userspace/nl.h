@@ -64,6 +64,9 @@ int tnl_listen(struct tnl *nl, tnl_reply_fn event, void *arg,
 
 void tnl_error_set(struct tnl_error *err, int error);
 const char *tnl_strerror(int error);
+const char *tnl_errno_name(int error, char *buf, size_t size);
+const char *tnl_error_text(const struct tnl_error *err, char *buf,
+			   size_t size);
 void tnl_perror(const char *what, const struct tnl_error *err);
 void tnl_pwarn(const char *what, const struct tnl_error *err);
 

@@ -16,6 +16,7 @@
 
 #include <json-c/json.h>
 
+#include "nl.h"
 #include "output.h"
 #include "parse.h"
 
@@ -85,24 +86,6 @@ size_t utf8_clean(char *dst, const char *src, size_t len)
 		p += n;
 	}
 	return (size_t)(d - dst);
-}
-
-/**
- * errno_name() - The symbolic name of an errno, such as "ENOSPC".
- * @error: a positive errno.
- * @buf: room for a number, for an errno without a name.
- * @size: its size.
- *
- * Return: the name, or @error in decimal in @buf.
- */
-const char *errno_name(int error, char *buf, size_t size)
-{
-	const char *name = strerrorname_np(error);
-
-	if (name)
-		return name;
-	snprintf(buf, size, "%d", error);
-	return buf;
 }
 
 /**
@@ -390,7 +373,7 @@ void print_errno(struct out *o, enum print_type type, const char *key,
 			print_string(o, type, key, fmt, "none", 4);
 		return;
 	}
-	name = errno_name(error, buf, sizeof(buf));
+	name = tnl_errno_name(error, buf, sizeof(buf));
 	print_string(o, type, key, fmt, name, strlen(name));
 }
 

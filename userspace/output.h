@@ -83,6 +83,5 @@ void print_errno(struct out *o, enum print_type type, const char *key,
 void print_text(struct out *o, const char *s);
 
 size_t utf8_clean(char *dst, const char *src, size_t len);
-const char *errno_name(int error, char *buf, size_t size);
 
 #endif /* TODOCTL_OUTPUT_H */

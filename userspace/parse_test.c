@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "nl.h"
 #include "output.h"
 #include "parse.h"
 #include "request.h"
@@ -476,10 +477,37 @@ static void test_errno_name(void)
 {
 	char buf[16];
 
-	CHECK(!strcmp(errno_name(ENOSPC, buf, sizeof(buf)), "ENOSPC"));
-	CHECK(!strcmp(errno_name(EIO, buf, sizeof(buf)), "EIO"));
-	CHECK(!strcmp(errno_name(EROFS, buf, sizeof(buf)), "EROFS"));
-	CHECK(!strcmp(errno_name(100000, buf, sizeof(buf)), "100000"));
+	CHECK(!strcmp(tnl_errno_name(ENOSPC, buf, sizeof(buf)), "ENOSPC"));
+	CHECK(!strcmp(tnl_errno_name(EIO, buf, sizeof(buf)), "EIO"));
+	CHECK(!strcmp(tnl_errno_name(EROFS, buf, sizeof(buf)), "EROFS"));
+	CHECK(!strcmp(tnl_errno_name(100000, buf, sizeof(buf)), "100000"));
+}
+
+/*
+ * An error prints its own message first, the kernel's or the tool's, and
+ * the errno's name after it; only an error without a message falls back
+ * to the system's text, never to a guess of what the module meant.
+ */
+static void test_error_text(void)
+{
+	struct tnl_error err = { .error = EAGAIN };
+	char buf[300];
+
+	snprintf(err.msg, sizeof(err.msg), "mailbox full, try again");
+	CHECK(!strcmp(tnl_error_text(&err, buf, sizeof(buf)),
+		      "mailbox full, try again (EAGAIN)"));
+	err.error = ENOSPC;
+	snprintf(err.msg, sizeof(err.msg),
+		 "no space left on the disk for the list's file; the list is kept in memory");
+	CHECK(!strcmp(tnl_error_text(&err, buf, sizeof(buf)),
+		      "no space left on the disk for the list's file; the list is kept in memory (ENOSPC)"));
+	tnl_error_set(&err, ENOSPC);
+	CHECK(!strcmp(tnl_error_text(&err, buf, sizeof(buf)),
+		      "No space left on device (ENOSPC)"));
+	tnl_error_set(&err, 100000);
+	CHECK(!strncmp(tnl_error_text(&err, buf, sizeof(buf)), "Unknown error",
+		       13));
+	CHECK(strstr(buf, "(100000)"));
 }
 
 /* ---- command grammar ---- */
@@ -600,6 +628,7 @@ static const struct {
 	{ "output: each command's text and JSON", test_output },
 	{ "output: taken back by out_reset()", test_output_reset },
 	{ "output: errno names", test_errno_name },
+	{ "errors: message first, errno name after", test_error_text },
 	{ "request: drop LIST", test_request_drop },
 	{ "request: the protocol's longest name and title", test_too_long },
 	{ "table: every command complete and in the help", test_table },

@@ -34,7 +34,8 @@ if [ -f $db/u0/john.list ] && [ ! -e $db/u0/.john.tmp ]; then
 else
 	fail "the list file exists and no temporary is left"
 fi
-expect_fail "sync of an unknown list" "no such list" todoctl sync nolist
+expect_fail "sync of an unknown list" "list not found (ESRCH)" \
+	todoctl sync nolist
 
 # Lists: stored and live.
 reload
@@ -162,7 +163,8 @@ dd if=/dev/zero of=$db/filler bs=64k 2> /dev/null
 for i in $(seq 2 40); do
 	todoctl add --cast full 2018-12-19 "entry $i with some length to it"
 done
-expect_fail "sync on a full disk fails" "storing the list failed" \
+expect_fail "sync on a full disk fails, saying the disk is full" \
+	"no space left on the disk for the list's file.*(ENOSPC)" \
 	todoctl sync full
 out=$(todoctl add full 2018-12-19 "a call after the failed store" \
 	2> /tmp/warn)

@@ -353,7 +353,7 @@ usage "drop with an extra argument" "drop: unexpected argument 'b'" drop \
 usage "drop --cast (not an option of drop)" "drop: unknown option '--cast'" \
 	drop todoctl drop --cast "$U"
 check "usage errors sent nothing: the list does not exist" 1 "" \
-	"todoctl: ping: no such list (kernel: list not found)" \
+	"todoctl: ping: list not found (ESRCH)" \
 	todoctl ping "$U"
 
 # ---- the book's ServerTest and CacheTest ----------------------------------
@@ -431,14 +431,14 @@ ok "add to a new list for the validation checks" 1 \
 	todoctl add "$V" 2018-12-19 first
 for name in "../x" ".hidden" "a/b" "" "a b"; do
 	failure "add to list '$name': bad name" \
-		"todoctl: add: invalid argument (kernel: $NAME_MSG)" \
+		"todoctl: add: $NAME_MSG (EINVAL)" \
 		todoctl add "$name" 2018-12-19 x
 done
 failure "add (cast) to list '../x': bad name, reported synchronously" \
-	"todoctl: add: invalid argument (kernel: $NAME_MSG)" \
+	"todoctl: add: $NAME_MSG (EINVAL)" \
 	todoctl add --cast ../x 2018-12-19 x
 failure "entries of list '.hidden': bad name" \
-	"todoctl: entries: invalid argument (kernel: $NAME_MSG)" \
+	"todoctl: entries: $NAME_MSG (EINVAL)" \
 	todoctl entries .hidden
 n64=n64-$run-$(printf 'x%.0s' {1..64})
 n64=${n64:0:64}
@@ -456,56 +456,56 @@ failure "update --title of 4097 bytes: refused before it is sent" \
 	"todoctl: update: title too long (4097 bytes; at most 4096)" \
 	todoctl update "$V" 1 --title "${t70k:0:4097}"
 failure "add on 2023-02-29: not a calendar day" \
-	"todoctl: add: invalid argument (kernel: $DATE_MSG)" \
+	"todoctl: add: $DATE_MSG (EINVAL)" \
 	todoctl add "$V" 2023-02-29 x
 failure "add on 2018-13-01: not a calendar day" \
-	"todoctl: add: invalid argument (kernel: $DATE_MSG)" \
+	"todoctl: add: $DATE_MSG (EINVAL)" \
 	todoctl add "$V" 2018-13-01 x
 failure "add (cast) on 2023-02-29: reported synchronously" \
-	"todoctl: add: invalid argument (kernel: $DATE_MSG)" \
+	"todoctl: add: $DATE_MSG (EINVAL)" \
 	todoctl add --cast "$V" 2023-02-29 x
 # 00000101 is below the policy's range (10101..99991231): the core's text.
 failure "add on 0000-01-01: below the policy's range" \
-	"todoctl: add: Numerical result out of range (kernel: integer out of range)" \
+	"todoctl: add: integer out of range (ERANGE)" \
 	todoctl add "$V" 0000-01-01 x
 failure "add with an empty title" \
-	"todoctl: add: invalid argument (kernel: $TITLE_MSG)" \
+	"todoctl: add: $TITLE_MSG (EINVAL)" \
 	todoctl add "$V" 2018-12-19 ""
 failure "add with a tab in the title" \
-	"todoctl: add: invalid argument (kernel: $TITLE_MSG)" \
+	"todoctl: add: $TITLE_MSG (EINVAL)" \
 	todoctl add "$V" 2018-12-19 "a${tab}b"
 tmax=$(cat "$params/max_title_len" 2> /dev/null || echo 256)
 long=$(printf 't%.0s' $(seq "$tmax"))
 ok "add with a title of max_title_len ($tmax) bytes" 2 \
 	todoctl add "$V" 2018-12-19 "$long"
 failure "add with a title of max_title_len + 1 bytes" \
-	"todoctl: add: title too long (kernel: title is longer than max_title_len)" \
+	"todoctl: add: title is longer than max_title_len (EMSGSIZE)" \
 	todoctl add "$V" 2018-12-19 "${long}t"
 failure "update (call) on 2023-02-29" \
-	"todoctl: update: invalid argument (kernel: $DATE_MSG)" \
+	"todoctl: update: $DATE_MSG (EINVAL)" \
 	todoctl update "$V" 1 --date 2023-02-29
 failure "update (call) with a tab in the title" \
-	"todoctl: update: invalid argument (kernel: $TITLE_MSG)" \
+	"todoctl: update: $TITLE_MSG (EINVAL)" \
 	todoctl update "$V" 1 --title "a${tab}b"
 failure "update (call) of a missing id" \
-	"todoctl: update: no such entry (kernel: entry id not found)" \
+	"todoctl: update: entry id not found (ENOENT)" \
 	todoctl update "$V" 99 --title x
 failure "delete (call) of a missing id" \
-	"todoctl: delete: no such entry (kernel: entry id not found)" \
+	"todoctl: delete: entry id not found (ENOENT)" \
 	todoctl delete "$V" 99
 N=nosuch-$run
 for mode in call cast; do
 	cast=()
 	[ $mode = cast ] && cast=(--cast)
 	failure "update ($mode) of an unknown list" \
-		"todoctl: update: no such list (kernel: list not found)" \
+		"todoctl: update: list not found (ESRCH)" \
 		todoctl update "${cast[@]}" "$N" 1 --title x
 	failure "delete ($mode) of an unknown list" \
-		"todoctl: delete: no such list (kernel: list not found)" \
+		"todoctl: delete: list not found (ESRCH)" \
 		todoctl delete "${cast[@]}" "$N" 1
 done
 failure "ping of an unknown list" \
-	"todoctl: ping: no such list (kernel: list not found)" \
+	"todoctl: ping: list not found (ESRCH)" \
 	todoctl ping "$N"
 ok "entries of an unknown list: nothing, exit 0" "" todoctl entries "$N"
 ok "entries of an unknown list with a date: nothing, exit 0" "" \
@@ -572,10 +572,10 @@ for c in "update $J 1 --title x" "delete --cast $J 2" "sync $J" "batch /dev/null
 	ok "--json $c prints nothing" "" todoctl --json $c
 done
 check "a failed dump with --json prints its closed array: []" 1 "[]" \
-	"todoctl: entries: invalid argument (kernel: $NAME_MSG)" \
+	"todoctl: entries: $NAME_MSG (EINVAL)" \
 	todoctl --json entries .hidden
 check "a failed call with --json prints nothing" 1 "" \
-	"todoctl: ping: no such list (kernel: list not found)" \
+	"todoctl: ping: list not found (ESRCH)" \
 	todoctl --json ping "$N"
 json "lists --json: every element has exactly the documented fields" \
 	'isinstance(r, list) and len(r) > 0 and all(set(l) == {"name", "owner",
@@ -710,11 +710,11 @@ check "batch --force: errors reported with their line numbers, exit 1" 1 "" \
 "todoctl: batch: line 3: add: malformed date '2018-1-9' (expected YYYY-MM-DD)
 todoctl: batch: line 9: unknown command 'frobnicate'
 todoctl: batch: line 10: entries: not allowed in a batch
-todoctl: batch: line 2: add: invalid argument (kernel: $DATE_MSG)
-todoctl: batch: line 5: update: no such list (kernel: list not found)
-todoctl: batch: line 6: ping: no such list (kernel: list not found)
-todoctl: batch: line 7: add: invalid argument (kernel: $DATE_MSG)
-todoctl: batch: line 8: add: invalid argument (kernel: $NAME_MSG)
+todoctl: batch: line 2: add: $DATE_MSG (EINVAL)
+todoctl: batch: line 5: update: list not found (ESRCH)
+todoctl: batch: line 6: ping: list not found (ESRCH)
+todoctl: batch: line 7: add: $DATE_MSG (EINVAL)
+todoctl: batch: line 8: add: $NAME_MSG (EINVAL)
 todoctl: batch: $BE: 1 cast failed once applied (casts_failed 0 -> 1)" \
 	todoctl batch --force "$work/batch-err"
 ok "batch: the good lines around the errors took effect" \
@@ -731,7 +731,7 @@ BS=batchstop-$run
 printf 'add %s 2019-01-01 one\nadd %s 2023-02-29 leap\nadd %s 2019-01-03 three\n' \
 	"$BS" "$BS" "$BS" > "$work/batch-stop"
 check "batch: stops at the first line the kernel refuses" 1 "" \
-"todoctl: batch: line 2: add: invalid argument (kernel: $DATE_MSG)
+"todoctl: batch: line 2: add: $DATE_MSG (EINVAL)
 todoctl: batch: stopped after line 2, at the first failure (--force goes on)" \
 	todoctl batch "$work/batch-stop"
 ok "batch: the line before the failed one took effect, none after" \
@@ -775,9 +775,9 @@ for ((i = 1; i <= 300; i++)); do
 	esac
 done > "$work/batch-window"
 run todoctl batch --force "$work/batch-window"
-want="todoctl: batch: line 130: add: invalid argument (kernel: $DATE_MSG)
+want="todoctl: batch: line 130: add: $DATE_MSG (EINVAL)
 todoctl: batch: line 200: add: malformed date '2019-1-1' (expected YYYY-MM-DD)
-todoctl: batch: line 300: add: invalid argument (kernel: $DATE_MSG)"
+todoctl: batch: line 300: add: $DATE_MSG (EINVAL)"
 if [ "$rc" = 1 ] && [ -z "$out" ] &&
    [ "$(printf '%s\n' "$err" | sort)" = "$want" ]; then
 	pass "batch: line numbers of errors across windows of 128"
@@ -857,20 +857,20 @@ else
 	fail "root's lists do not include the users' groceries"
 fi
 failure "uid 1001 with --user 1002: entries refused (EPERM)" \
-	"todoctl: entries: operation not permitted (kernel: $EPERM_MSG)" \
+	"todoctl: entries: $EPERM_MSG (EPERM)" \
 	"${as1001[@]}" --user 1002 entries "$G"
 failure "uid 1001 with --user 1002: add refused (EPERM)" \
-	"todoctl: add: operation not permitted (kernel: $EPERM_MSG)" \
+	"todoctl: add: $EPERM_MSG (EPERM)" \
 	"${as1001[@]}" --user 1002 add "$G" 2018-12-21 Eggs
 failure "uid 1001 with --user 1002: lists refused (EPERM)" \
-	"todoctl: lists: operation not permitted (kernel: $EPERM_MSG)" \
+	"todoctl: lists: $EPERM_MSG (EPERM)" \
 	"${as1001[@]}" --user 1002 lists
 printf 'add %s 2018-12-21 Eggs\nadd %s 2018-12-22 Ham\n' "$G" "$G" \
 	> "$work/batch-eperm"
 chmod 644 "$work/batch-eperm"
 check "uid 1001 with --user 1002: batch --force lines refused, each reported once" 1 "" \
-"todoctl: batch: line 1: add: operation not permitted (kernel: $EPERM_MSG)
-todoctl: batch: line 2: add: operation not permitted (kernel: $EPERM_MSG)" \
+"todoctl: batch: line 1: add: $EPERM_MSG (EPERM)
+todoctl: batch: line 2: add: $EPERM_MSG (EPERM)" \
 	"${as1001[@]}" --user 1002 batch --force "$work/batch-eperm"
 ok "uid 1001 with --user 1001 (itself) is allowed" \
 	"$(entries_of 1 2018-12-19 Milk)" "${as1001[@]}" --user 1001 entries "$G"
@@ -958,10 +958,10 @@ fi
 # Other users cannot drop it: naming root is refused, and their own list
 # of that name does not exist.
 failure "drop: uid 1001 with --user 0 is refused (EPERM)" \
-	"todoctl: drop: operation not permitted (kernel: $EPERM_MSG)" \
+	"todoctl: drop: $EPERM_MSG (EPERM)" \
 	"${as1001[@]}" --user 0 drop "$D"
 failure "drop: uid 1001 without --user drops its own list: none" \
-	"todoctl: drop: no such list (kernel: list not found)" \
+	"todoctl: drop: list not found (ESRCH)" \
 	"${as1001[@]}" drop "$D"
 ok "drop: root's list untouched by the refused drops" \
 	"$(entries_of 1 2018-12-19 Dentist 2 2018-12-20 Shopping 3 2018-12-21 Gym)" \
@@ -988,21 +988,21 @@ fi
 ok "drop: entries of the dropped list: nothing, as for any unknown list" "" \
 	todoctl entries "$D"
 failure "drop: ping of the dropped list: list not found" \
-	"todoctl: ping: no such list (kernel: list not found)" todoctl ping "$D"
+	"todoctl: ping: list not found (ESRCH)" todoctl ping "$D"
 failure "drop: update of the dropped list: list not found" \
-	"todoctl: update: no such list (kernel: list not found)" \
+	"todoctl: update: list not found (ESRCH)" \
 	todoctl update "$D" 1 --title x
 failure "drop: delete of the dropped list: list not found" \
-	"todoctl: delete: no such list (kernel: list not found)" \
+	"todoctl: delete: list not found (ESRCH)" \
 	todoctl delete "$D" 1
 failure "drop: sync of the dropped list: list not found" \
-	"todoctl: sync: no such list (kernel: list not found)" todoctl sync "$D"
+	"todoctl: sync: list not found (ESRCH)" todoctl sync "$D"
 failure "drop: dropping it again: list not found" \
-	"todoctl: drop: no such list (kernel: list not found)" todoctl drop "$D"
+	"todoctl: drop: list not found (ESRCH)" todoctl drop "$D"
 failure "drop of a list that never existed: list not found" \
-	"todoctl: drop: no such list (kernel: list not found)" todoctl drop "$N"
+	"todoctl: drop: list not found (ESRCH)" todoctl drop "$N"
 failure "drop with a bad name: EINVAL" \
-	"todoctl: drop: invalid argument (kernel: $NAME_MSG)" todoctl drop ../x
+	"todoctl: drop: $NAME_MSG (EINVAL)" todoctl drop ../x
 if ! listed "$D" && ! listed "$N"; then
 	pass "drop: the failed requests created no list"
 else

@@ -97,7 +97,7 @@ static int send_add(struct todo_server *s, bool cast, u32 date,
 		return -ENOMEM;
 	msg->has_date = true;
 	msg->date = date;
-	err = cast ? todo_server_cast(s, msg) : todo_server_call(s, msg);
+	err = cast ? todo_server_cast(s, msg, NULL) : todo_server_call(s, msg);
 	if (id)
 		*id = msg->id;
 	todo_msg_put(msg);
@@ -150,11 +150,12 @@ static const char *dump(struct kunit *test, struct todo_list *list)
 /* Load @k from disk into a fresh list. */
 static const char *load(struct kunit *test, struct todo_key *k)
 {
+	const char *why = NULL;
 	struct todo_list list;
 	const char *text;
 
 	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
-	KUNIT_EXPECT_EQ(test, todo_db_load(k, &list), 0);
+	KUNIT_EXPECT_EQ(test, todo_db_load(k, &list, &why), 0);
 	text = dump(test, &list);
 	todo_list_destroy(&list);
 	return text;
@@ -181,7 +182,7 @@ static void todo_db_store_fn(struct todo_store *st)
 /* Let the worker be done with a test's store before it is freed. */
 static void todo_db_store_cleanup(void *st)
 {
-	todo_store_discard(st, -ESHUTDOWN);
+	todo_store_discard(st, -ESHUTDOWN, NULL);
 }
 
 /*
@@ -252,7 +253,7 @@ static void store_one(struct kunit *test, struct todo_key *k)
 	KUNIT_ASSERT_EQ(test, todo_list_add(&list, 20181219, "stored", 6,
 					    &id, NULL), 0);
 	store(test, st, k, &list, 1);
-	todo_store_flush(st, -ESHUTDOWN);
+	todo_store_flush(st, -ESHUTDOWN, NULL);
 	todo_list_destroy(&list);
 }
 
@@ -271,7 +272,7 @@ static void todo_db_store_then_load(struct kunit *test)
 					    &id, NULL), 0);
 	KUNIT_ASSERT_EQ(test, todo_list_delete(&list, 1), 0);
 	store(test, st, k, &list, 1);
-	todo_store_flush(st, -ESHUTDOWN);
+	todo_store_flush(st, -ESHUTDOWN, NULL);
 	KUNIT_EXPECT_EQ(test, st->writes, 1);
 	KUNIT_EXPECT_EQ(test, st->err, 0);
 	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 1);
@@ -317,7 +318,7 @@ static void todo_db_order_and_coalescing(struct kunit *test)
 				0);
 		store(test, st, k, &list, i);
 	}
-	todo_store_flush(st, -ESHUTDOWN);
+	todo_store_flush(st, -ESHUTDOWN, NULL);
 	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 20);
 	KUNIT_EXPECT_LE(test, st->writes, 20);
 	KUNIT_EXPECT_GE(test, st->writes, 1);
@@ -342,7 +343,7 @@ static void todo_db_requeue_and_discard(struct kunit *test)
 	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
 	add_store(test, st, k, &list, 1, true);
 	add_store(test, st, k, &list, 2, false);
-	todo_store_flush(st, -ESHUTDOWN);
+	todo_store_flush(st, -ESHUTDOWN, NULL);
 	KUNIT_EXPECT_EQ(test, st->writes, 2);
 	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 2);
 	KUNIT_EXPECT_FALSE(test, st->queued);
@@ -353,7 +354,7 @@ static void todo_db_requeue_and_discard(struct kunit *test)
 	add_store(test, st, k, &list, 3, true);
 	dones = atomic_read(&todo_db_store_dones);
 	add_store(test, st, k, &list, 4, false);
-	todo_store_discard(st, -ESHUTDOWN);
+	todo_store_discard(st, -ESHUTDOWN, NULL);
 	KUNIT_EXPECT_EQ(test, st->writes, 3);
 	KUNIT_EXPECT_EQ(test, todo_store_durable_gen(st), 3);
 	KUNIT_EXPECT_FALSE(test, st->queued);
@@ -424,10 +425,10 @@ static void todo_store_waiters_answered_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c[3].answers, 1);
 	KUNIT_EXPECT_FALSE(test, c[3].w.parked);
 
-	todo_store_flush(st, -ESHUTDOWN);
+	todo_store_flush(st, -ESHUTDOWN, NULL);
 	KUNIT_EXPECT_EQ(test, c[4].answers, 1);
 	KUNIT_EXPECT_EQ(test, c[4].err, -ESHUTDOWN);
-	todo_store_flush(st, -ESHUTDOWN);
+	todo_store_flush(st, -ESHUTDOWN, NULL);
 	for (i = 0; i < ARRAY_SIZE(c); i++)
 		KUNIT_EXPECT_EQ(test, c[i].answers, 1);
 	todo_list_destroy(&list);

@@ -8,6 +8,7 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
+#include <linux/netlink.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
@@ -96,7 +97,7 @@ static int cast_add(struct kunit *test, struct todo_server *s, u32 date,
 		    const char *title)
 {
 	struct todo_msg *msg = msg_add(test, date, title);
-	int err = todo_server_cast(s, msg);
+	int err = todo_server_cast(s, msg, NULL);
 
 	todo_msg_put(msg);
 	return err;
@@ -146,7 +147,7 @@ static struct completion *hold(struct kunit *test, struct todo_server *s)
 	msg = todo_msg_alloc(TODO_OP_HOLD, NULL, 0);
 	KUNIT_ASSERT_NOT_NULL(test, msg);
 	msg->hold = done;
-	KUNIT_ASSERT_EQ(test, todo_server_cast(s, msg), 0);
+	KUNIT_ASSERT_EQ(test, todo_server_cast(s, msg, NULL), 0);
 	todo_msg_put(msg);
 	/* Wait until the server has taken it out of the mailbox. */
 	while (todo_mailbox_len(&s->mbox))
@@ -181,7 +182,7 @@ static void todo_server_call_and_cast(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, msg);
 	msg->id = 7;
 	KUNIT_EXPECT_EQ(test, todo_server_call(s, msg), -ENOENT);
-	KUNIT_EXPECT_EQ(test, todo_server_cast(s, msg), 0);
+	KUNIT_EXPECT_EQ(test, todo_server_cast(s, msg, NULL), 0);
 	todo_msg_put(msg);
 	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_PING), 0);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts), 1);
@@ -294,7 +295,9 @@ static void todo_server_caller_killed(struct kunit *test)
 /* Past mailbox_max a cast fails at once; a call waits, then times out. */
 static void todo_server_bounded_mailbox(struct kunit *test)
 {
+	struct netlink_ext_ack extack = {};
 	struct todo_server *s;
+	struct todo_msg *msg;
 	struct completion *busy;
 	unsigned int i;
 
@@ -306,13 +309,18 @@ static void todo_server_bounded_mailbox(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cast_add(test, s, 20181219, "x"), 0);
 	KUNIT_EXPECT_EQ(test, cast_add(test, s, 20181219, "y"), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&s->mbox), 4);
+	/* The refusal's message comes from the mailbox that refused. */
+	msg = msg_add(test, 20181219, "z");
+	KUNIT_EXPECT_EQ(test, todo_server_cast(s, msg, &extack), -EAGAIN);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "mailbox full, try again");
+	todo_msg_put(msg);
 	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_PING), -ETIMEDOUT);
 	complete(busy);
 	KUNIT_EXPECT_EQ(test, call_op(test, s, TODO_OP_PING), 0);
 	KUNIT_EXPECT_STREQ(test, titles(test, s), "x|x|x|x");
-	/* The hold, four accepted and one refused. */
-	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts), 6);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts_failed), 1);
+	/* The hold, four accepted and two refused. */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts), 7);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&s->casts_failed), 2);
 }
 
 /*
@@ -325,16 +333,20 @@ static void todo_server_mailbox_close(struct kunit *test)
 	struct todo_msg *a = msg_add(test, 20181219, "a");
 	struct todo_msg *b = msg_add(test, 20181219, "b");
 	struct todo_msg *c = msg_add(test, 20181219, "c");
+	struct netlink_ext_ack extack = {};
 	struct todo_msg *got;
 
 	todo_mailbox_init(&mb, 8);
-	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, a, NULL), 0);
-	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, c, NULL), 0);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, a, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, c, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, a->state, TODO_MSG_QUEUED);
 	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&mb), 2);
-	todo_mailbox_close(&mb, -ESHUTDOWN);
+	todo_mailbox_close(&mb, -ESHUTDOWN, "stopping");
 	KUNIT_EXPECT_FALSE(test, completion_done(&a->done));
-	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, b, NULL), -ESHUTDOWN);
+	/* The refusal is described where it is found: the close's reason. */
+	KUNIT_EXPECT_EQ(test, todo_mailbox_send(&mb, b, NULL, &extack),
+			-ESHUTDOWN);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "stopping");
 	KUNIT_EXPECT_FALSE(test, todo_mailbox_cancel(&mb, b));
 
 	/* The server still receives what was queued, then learns it closed. */
@@ -349,6 +361,7 @@ static void todo_server_mailbox_close(struct kunit *test)
 	todo_mailbox_abort(&mb);
 	KUNIT_EXPECT_TRUE(test, completion_done(&c->done));
 	KUNIT_EXPECT_EQ(test, c->err, -ESHUTDOWN);
+	KUNIT_EXPECT_STREQ(test, c->why, "stopping");
 	KUNIT_EXPECT_EQ(test, refcount_read(&c->ref), 1);
 	KUNIT_EXPECT_NULL(test, todo_mailbox_receive(&mb, 0));
 	KUNIT_EXPECT_EQ(test, todo_mailbox_len(&mb), 0);
@@ -688,7 +701,7 @@ static int todo_grabber_fn(void *data)
 
 	long timeout = msecs_to_jiffies(todo_param(&todo_call_timeout_ms));
 
-	g->n = todo_cache_get_owner_live(g->owner, &g->all, &timeout);
+	g->n = todo_cache_get_owner_live(g->owner, &g->all, &timeout, NULL);
 	complete(&g->done);
 	return 0;
 }
@@ -717,13 +730,17 @@ static void todo_cache_get_owner_live_waits_for_retiring(struct kunit *test)
 	/* With no time left, a grab does not wait at all. */
 	if (began) {
 		struct todo_server **none = NULL;
+		struct netlink_ext_ack extack = {};
 		long no_time = 0;
 
 		KUNIT_EXPECT_EQ(test,
 				todo_cache_get_owner_live(OWNER + 6, &none,
-							  &no_time),
+							  &no_time, &extack),
 				-ETIMEDOUT);
 		KUNIT_EXPECT_NULL(test, none);
+		/* Described where found: the wait for the retiring server. */
+		KUNIT_EXPECT_STREQ(test, extack._msg,
+				   "the list's stopping server did not finish storing it in time (call_timeout_ms)");
 	}
 	if (began)
 		todo_cache_retire_abort(s);

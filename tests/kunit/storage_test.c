@@ -60,7 +60,7 @@ static const char *stored(struct kunit *test, struct todo_key *k)
 	void *buf;
 	int err;
 
-	err = todo_storage_read(k, &buf, &len);
+	err = todo_storage_read(k, &buf, &len, &why);
 	if (err)
 		return err == -ENOENT ? "ENOENT" : "error";
 	todo_list_init(&list, 1000, 256, TODO_CODEC_MAX_SIZE);
@@ -308,6 +308,7 @@ static void todo_storage_owner_dir_refused(struct kunit *test)
 {
 	struct todo_key *k = key(test, OWNER + 1, "through");
 	struct todo_key *k2 = key(test, OWNER + 2, "file");
+	const char *why;
 	size_t len;
 	void *buf;
 	loff_t size;
@@ -319,7 +320,10 @@ static void todo_storage_owner_dir_refused(struct kunit *test)
 	kvfree(buf);
 	KUNIT_EXPECT_EQ(test, kind("u4100100/through.list"), 0);
 	KUNIT_EXPECT_EQ(test, kind("u4100100/.through.tmp"), 0);
-	KUNIT_EXPECT_EQ(test, todo_storage_read(k, &buf, &len), -ELOOP);
+	KUNIT_EXPECT_EQ(test, todo_storage_read(k, &buf, &len, &why), -ELOOP);
+	/* Described where it is found: the owner's directory. */
+	KUNIT_EXPECT_STREQ(test, why,
+			   "the owner's directory is a symlink; not followed");
 	KUNIT_EXPECT_EQ(test, todo_storage_size(k, &size), -ELOOP);
 	KUNIT_EXPECT_EQ(test, todo_storage_remove(k), -ELOOP);
 	KUNIT_EXPECT_EQ(test, remove_top("u4100101"), 0);
@@ -328,7 +332,9 @@ static void todo_storage_owner_dir_refused(struct kunit *test)
 	buf = encode(test, k2, "never", &len);
 	KUNIT_EXPECT_EQ(test, todo_storage_write(k2, buf, len), -EUCLEAN);
 	kvfree(buf);
-	KUNIT_EXPECT_EQ(test, todo_storage_read(k2, &buf, &len), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, todo_storage_read(k2, &buf, &len, &why),
+			-EUCLEAN);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "damaged"));
 	KUNIT_EXPECT_EQ(test, kind("u4100102"), S_IFREG | 0600);
 	KUNIT_EXPECT_EQ(test, remove_top("u4100102"), 0);
 }
