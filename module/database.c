@@ -330,8 +330,14 @@ int todo_db_load(const struct todo_key *key, struct todo_list *list,
 	if (!err) {
 		err = todo_codec_decode(buf, len, key, list, &why);
 		kvfree(buf);
+		/*
+		 * A file refused for a limit lowered since it was written is
+		 * not damaged: the codec's text names the limit.
+		 */
 		if (err)
-			*user_why = "the list's file is damaged; the kernel log says how";
+			*user_why = err == -EUCLEAN ?
+				"the list's file is damaged; the kernel log says how" :
+				why;
 	}
 	if (err) {
 		todo_storage_file_name(key, name);

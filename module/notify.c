@@ -60,8 +60,10 @@
  * before the notifier), a WATCH from a new socket with an old socket's id
  * takes the old subscription out, and the notifier removes only a
  * subscription whose socket is dead.  The SOCK_DEAD test comes last before
- * the send, after the allocation (which may sleep).  What is left is the
- * few instructions between the test and the send's lookup of the port id,
+ * the send, after the allocation (which may sleep), and the two run with
+ * bottom halves off, so the thread is not preempted between them.  What is
+ * left is the few instructions between the test and the send's lookup of
+ * the port id,
  * and those in netlink_release() between freeing the id and marking the
  * socket dead, if the owner closes its socket and another binds its id
  * exactly then; closing it needs a send to a socket rather than to a port
@@ -82,6 +84,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/bottom_half.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
@@ -326,14 +329,18 @@ static void todo_notify_send(struct todo_watcher *w,
 	}
 	/*
 	 * The port id is another socket's once this one is dead: test it
-	 * last, with nothing that sleeps between the test and the send.
+	 * last, and send at once, not preempted in between (the send does
+	 * not sleep, and allocates GFP_ATOMIC with bottom halves off).
 	 */
+	local_bh_disable();
 	if (sock_flag(w->sk, SOCK_DEAD)) {
+		local_bh_enable();
 		nlmsg_free(skb);
 		return;		/* closed: nobody reads any more */
 	}
 	/* Consumes @skb; MSG_DONTWAIT: a full buffer fails with -EAGAIN. */
 	err = genlmsg_unicast(&init_net, skb, w->portid);
+	local_bh_enable();
 	if (!err)
 		return;
 lost:

@@ -343,9 +343,9 @@ static int batch_snapshot(struct batch *b, struct snapshot *sn)
 		}
 		ret = tnl_request(b->nl, msg, snapshot_reply, sn, &err);
 		nlmsg_free(msg);
-		if (ret || err.error != EINTR)
-			break;
-		ret = -1;	/* interrupted by a change: again */
+		if (ret && err.error == EINTR && !err.msg[0])
+			continue;	/* interrupted by a change: again */
+		break;
 	}
 	if (!ret)
 		return 0;

@@ -145,6 +145,12 @@ reload max_title_len=4096
 expect "all 20 load back" 20 bash -c "todoctl entries long | wc -l"
 expect "with their whole titles" "$((20 * 4097))" \
 	bash -c "todoctl entries long | cut -f3 | wc -c"
+# A limit lowered since: the intact file is refused, naming the limit, not
+# called damaged.
+reload max_title_len=100
+expect_fail "a file over a lowered max_title_len is refused, naming it" \
+	"^todoctl: entries: title longer than max_title_len (EMSGSIZE)\$" \
+	todoctl entries long
 reload
 
 exit $failed
