@@ -20,12 +20,18 @@
  * @why: a string constant describing the error where it was found, or
  *	NULL to leave @extack as it is.
  *
+ * As NL_SET_ERR_MSG() does with a literal: the message also goes to the
+ * netlink_extack tracepoint, whoever found it.
+ *
  * Context: any.
  */
 static inline void todo_set_err_msg(struct netlink_ext_ack *extack,
 				    const char *why)
 {
-	if (extack && why)
+	if (!why)
+		return;
+	do_trace_netlink_extack(why);
+	if (extack)
 		extack->_msg = why;
 }
 

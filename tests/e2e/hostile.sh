@@ -153,4 +153,21 @@ expect_fail "a file over a lowered max_title_len is refused, naming it" \
 	todoctl entries long
 reload
 
+# A message found in a list server's thread reaches the netlink_extack
+# tracepoint too, as one the handler sets does.
+tr=/sys/kernel/tracing
+[ -d $tr/events ] || mount -t tracefs nodev $tr 2> /dev/null
+ev=$tr/events/netlink/netlink_extack/enable
+if [ -e $ev ]; then
+	todoctl add traced 2018-12-19 x > /dev/null
+	echo > $tr/trace
+	echo 1 > $ev
+	todoctl delete traced 999 2> /dev/null
+	echo 0 > $ev
+	check "a server's message goes to the netlink_extack tracepoint" \
+		grep -q 'entry id not found' $tr/trace
+else
+	echo "# no netlink_extack tracepoint here: not checked"
+fi
+
 exit $failed
