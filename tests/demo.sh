@@ -3,7 +3,7 @@
 #
 # What "make run" shows, inside the VM: todoctl driving the module with
 # calls and casts, persistence across a module reload, errors as a user
-# sees them, and the KUnit suites.
+# sees them, change events, the web server, and the KUnit suites.
 set -u
 
 run()
@@ -49,6 +49,20 @@ run todoctl update bob 99 --title x
 run todoctl add ../etc 2018-12-19 x
 run todoctl add bob 2023-02-29 x
 run todoctl add bob 2018-12-19
+
+echo
+echo "== Change events: todoctl watch prints each change as it is applied"
+echo "\$ todoctl watch bob &"
+todoctl watch bob &
+watcher=$!
+sleep 1
+run todoctl add bob 2018-12-24 Presents
+id=$(todoctl entries bob 2018-12-24 | cut -f1)
+run todoctl update bob "$id" --date 2018-12-25
+run todoctl delete bob "$id"
+sleep 1
+kill -INT "$watcher"
+wait "$watcher" 2> /dev/null
 
 echo
 echo "== The book's web server: todo-httpd (this kernel has no TCP: a unix socket)"
