@@ -138,16 +138,14 @@ static void todo_server_detach(struct todo_server *s)
 }
 
 /*
- * Before a delete: keep the entry's date and title for the change event,
- * if anybody is subscribed (*@title is then a copy the caller frees).
+ * Before a delete: keep the entry's date and title for the change event
+ * (*@title is then a copy the caller frees).
  */
 static void todo_server_keep_deleted(struct todo_server *s, u32 id,
 				     struct todo_change_event *ev, char **title)
 {
 	struct todo_entry *e;
 
-	if (!todo_notify_wanted())
-		return;
 	e = todo_list_find(&s->list, id);
 	if (!e)
 		return;
@@ -165,8 +163,6 @@ static void todo_server_notify(struct todo_server *s, struct todo_msg *msg,
 {
 	struct todo_entry *e;
 
-	if (!todo_notify_wanted())
-		return;
 	ev->id = msg->id;
 	switch (msg->op) {
 	case TODO_OP_ADD:
@@ -192,6 +188,12 @@ static void todo_server_notify(struct todo_server *s, struct todo_msg *msg,
 static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 {
 	struct todo_change_event ev = { .key = &s->key, .title = "" };
+	/*
+	 * Asked once: a delete keeps its entry for the event only if
+	 * somebody is subscribed, and a subscription made meanwhile misses
+	 * this change rather than get an event without the entry.
+	 */
+	bool notify = todo_notify_wanted();
 	struct mem_cgroup *memcg;
 	char *deleted = NULL;
 	bool changed = false;
@@ -221,7 +223,8 @@ static void todo_server_handle(struct todo_server *s, struct todo_msg *msg)
 				       msg->title_len, &msg->why);
 		break;
 	case TODO_OP_DELETE:
-		todo_server_keep_deleted(s, msg->id, &ev, &deleted);
+		if (notify)
+			todo_server_keep_deleted(s, msg->id, &ev, &deleted);
 		err = todo_list_delete(&s->list, msg->id);
 		if (err)
 			msg->why = "entry id not found";
@@ -253,7 +256,7 @@ reply:
 	if (msg->cast && err)
 		atomic64_inc(&s->casts_failed);
 	set_active_memcg(memcg);
-	if (changed)
+	if (changed && notify)
 		todo_server_notify(s, msg, &ev);
 	kfree(deleted);
 	WRITE_ONCE(s->entries, todo_list_size(&s->list));
