@@ -651,13 +651,19 @@ static const char *todo_storage_owner_why(int err)
 #define TODO_WHY_DIR_SYNC \
 	"syncing the owner's directory failed; the list is kept in memory"
 
+/* The disk, or the owner's quota on it, is full. */
+static bool todo_storage_disk_full(int err)
+{
+	return err == -ENOSPC || err == -EDQUOT;
+}
+
 /*
  * The message of a failed write or flush of a list's file: the disk being
  * full is the one cause a user can act on without the kernel log.
  */
 static const char *todo_storage_write_why(int err)
 {
-	if (err == -ENOSPC || err == -EDQUOT)
+	if (todo_storage_disk_full(err))
 		return "no space left on the disk for the list's file; the list is kept in memory";
 	return "writing the list's file failed; the list is kept in memory";
 }
@@ -693,7 +699,7 @@ static int todo_storage_put_begin(struct todo_storage_put *p)
 			   O_LARGEFILE, 0600);
 	err = PTR_ERR(f);
 	if (IS_ERR(f)) {
-		if (err == -ENOSPC || err == -EDQUOT)
+		if (todo_storage_disk_full(err))
 			p->why = todo_storage_write_why(err);
 		goto out;
 	}
