@@ -25,20 +25,6 @@ static int parse_update(struct todo_req *r, char *why, size_t why_size)
 	return 0;
 }
 
-/* Whether all of @types are in @tb. */
-static bool has_all(struct nlattr **tb, const int *types, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!tb[types[i]])
-			return false;
-	}
-	return true;
-}
-
-#define HAS_ALL(tb, types) has_all(tb, types, sizeof(types) / sizeof(types[0]))
-
 static int reply_add(struct nlattr **tb, void *arg)
 {
 	struct out *o = arg;
@@ -58,7 +44,7 @@ static int reply_entry(struct nlattr **tb, void *arg)
 	static const int needed[] = { TODO_A_ID, TODO_A_DATE, TODO_A_TITLE };
 	struct out *o = arg;
 
-	if (!HAS_ALL(tb, needed))
+	if (!TNL_HAS_ALL(tb, needed))
 		return EPROTO;
 	open_json_object(o, NULL);
 	print_uint(o, PRINT_ANY, "id", "%" PRIu64 "\t",
@@ -85,7 +71,7 @@ static int reply_list(struct nlattr **tb, void *arg)
 	};
 	struct out *o = arg;
 
-	if (!HAS_ALL(tb, needed))
+	if (!TNL_HAS_ALL(tb, needed))
 		return EPROTO;
 	open_json_object(o, NULL);
 	print_string(o, PRINT_ANY, "name", "%s", nla_data(tb[TODO_A_LIST]),
@@ -125,7 +111,7 @@ static int reply_stats(struct nlattr **tb, void *arg)
 	};
 	struct out *o = arg;
 
-	if (!HAS_ALL(tb, needed))
+	if (!TNL_HAS_ALL(tb, needed))
 		return EPROTO;
 	open_json_object(o, NULL);
 	print_uint(o, PRINT_ANY, "servers", "servers=%" PRIu64,

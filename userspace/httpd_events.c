@@ -174,35 +174,14 @@ lost:
 	s->lost++;
 }
 
-static const char *const kind_names[] = {
-	[TODO_CHANGE_ADD] = "add",
-	[TODO_CHANGE_UPDATE] = "update",
-	[TODO_CHANGE_DELETE] = "delete",
-};
-
-/* The hub's event callback: hand the event to its list's streams. */
-static int hub_event(struct nlattr **tb, void *arg)
+/* An event's data line: the entry, as JSON, with its list's name. */
+static struct json_object *hub_event_json(struct nlattr **tb,
+					  const char *list)
 {
-	struct MHD_Connection *resume[HTTPD_STREAMS_MAX];
-	char date[DATE_BUF_SIZE], list[TODO_NAME_MAX + 1];
-	unsigned int n = 0, k;
-	struct json_object *o;
-	const char *data;
-	struct stream *s;
-	size_t len;
+	struct json_object *o = json_object_new_object();
+	char date[DATE_BUF_SIZE];
 
-	(void)arg;
-	if (!tb[TODO_A_LIST] || !tb[TODO_A_KIND] || !tb[TODO_A_ID] ||
-	    !tb[TODO_A_DATE] || !tb[TODO_A_TITLE])
-		return 0;	/* not one we know: skipped */
-	k = nla_get_u8(tb[TODO_A_KIND]);
-	if (k >= sizeof(kind_names) / sizeof(kind_names[0]) || !kind_names[k])
-		return 0;
-	len = tnl_strlen(tb[TODO_A_LIST]);
-	memcpy(list, nla_data(tb[TODO_A_LIST]), len);
-	list[len] = '\0';
 	format_date(nla_get_u32(tb[TODO_A_DATE]), date);
-	o = json_object_new_object();
 	json_object_object_add(o, "list", json_object_new_string(list));
 	json_object_object_add(o, "id",
 			       json_object_new_int64(nla_get_u32(tb[TODO_A_ID])));
@@ -210,8 +189,38 @@ static int hub_event(struct nlattr **tb, void *arg)
 	json_object_object_add(o, "title",
 			       json_object_new_string_len(nla_data(tb[TODO_A_TITLE]),
 							  (int)tnl_strlen(tb[TODO_A_TITLE])));
-	data = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	return o;
+}
+
+/*
+ * The hub's event callback: hand the event to its list's streams.  The
+ * hub hears every list of its user: the data line is built only for an
+ * event some stream shows.
+ */
+static int hub_event(struct nlattr **tb, void *arg)
+{
+	static const int needed[] = {
+		TODO_A_LIST, TODO_A_KIND, TODO_A_ID, TODO_A_DATE, TODO_A_TITLE,
+	};
+	struct MHD_Connection *resume[HTTPD_STREAMS_MAX];
+	struct json_object *o = NULL;
+	char list[TODO_NAME_MAX + 1];
+	const char *data = NULL;
+	bool built = false;
+	unsigned int n = 0;
+	struct stream *s;
+	const char *kind;
+	size_t len;
+
+	(void)arg;
+	if (!TNL_HAS_ALL(tb, needed))
+		return 0;	/* not one we know: skipped */
+	kind = tnl_change_name(nla_get_u8(tb[TODO_A_KIND]));
+	if (!kind)
+		return 0;
+	len = tnl_strlen(tb[TODO_A_LIST]);
+	memcpy(list, nla_data(tb[TODO_A_LIST]), len);
+	list[len] = '\0';
 
 	pthread_mutex_lock(&hub.lock);
 	for (s = hub.streams; s; s = s->next) {
@@ -220,8 +229,15 @@ static int hub_event(struct nlattr **tb, void *arg)
 			s->lost += nla_get_u32(tb[TODO_A_LOST]);
 		if (strcmp(s->list, list))
 			continue;
+		if (!built) {
+			built = true;
+			o = hub_event_json(tb, list);
+			data = json_object_to_json_string_ext(o,
+					JSON_C_TO_STRING_PLAIN |
+					JSON_C_TO_STRING_NOSLASHESCAPE);
+		}
 		if (data)
-			stream_event(s, kind_names[k], data);
+			stream_event(s, kind, data);
 		else
 			s->lost++;
 		stream_wake(s, resume, &n);

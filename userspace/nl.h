@@ -70,6 +70,35 @@ const char *tnl_error_text(const struct tnl_error *err, char *buf,
 void tnl_perror(const char *what, const struct tnl_error *err);
 void tnl_pwarn(const char *what, const struct tnl_error *err);
 
+/* Whether all of @types are in @tb. */
+static inline bool tnl_has_all(struct nlattr **tb, const int *types, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!tb[types[i]])
+			return false;
+	}
+	return true;
+}
+
+#define TNL_HAS_ALL(tb, types) \
+	tnl_has_all(tb, types, sizeof(types) / sizeof(types[0]))
+
+/* The name of a change event's kind (TODO_A_KIND), or NULL if unknown. */
+static inline const char *tnl_change_name(uint8_t kind)
+{
+	switch (kind) {
+	case TODO_CHANGE_ADD:
+		return "add";
+	case TODO_CHANGE_UPDATE:
+		return "update";
+	case TODO_CHANGE_DELETE:
+		return "delete";
+	}
+	return NULL;
+}
+
 /* Bytes of a string attribute, without a terminating NUL if present. */
 static inline size_t tnl_strlen(const struct nlattr *nla)
 {

@@ -28,12 +28,6 @@ static void watch_signal(int sig)
 	watch_stop = 1;
 }
 
-static const char *const kind_names[] = {
-	[TODO_CHANGE_ADD] = "add",
-	[TODO_CHANGE_UPDATE] = "update",
-	[TODO_CHANGE_DELETE] = "delete",
-};
-
 /* Print one event and flush it: a reader sees it as it happens. */
 static int watch_event(struct nlattr **tb, void *arg)
 {
@@ -43,16 +37,10 @@ static int watch_event(struct nlattr **tb, void *arg)
 	};
 	struct out *o = arg;
 	const char *kind;
-	size_t i;
-	uint8_t k;
 
-	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
-		if (!tb[needed[i]])
-			return EPROTO;
-	}
-	k = nla_get_u8(tb[TODO_A_KIND]);
-	kind = k < sizeof(kind_names) / sizeof(kind_names[0]) ?
-	       kind_names[k] : NULL;
+	if (!TNL_HAS_ALL(tb, needed))
+		return EPROTO;
+	kind = tnl_change_name(nla_get_u8(tb[TODO_A_KIND]));
 	if (!kind)
 		return EPROTO;
 	if (tb[TODO_A_LOST]) {
