@@ -319,8 +319,10 @@ static uint64_t snapshot_get(const struct snapshot *sn, const char *list)
 	return 0;
 }
 
-/* Attempts at a LISTS dump that changes keep interrupting. */
-#define SNAPSHOT_TRIES	5
+static void snapshot_reset(void *arg)
+{
+	snapshot_free(arg);
+}
 
 /*
  * Read the casts_failed of every list of the owner into @sn, with nothing
@@ -331,23 +333,9 @@ static int batch_snapshot(struct batch *b, struct snapshot *sn)
 {
 	struct todo_req r = { .spec = req_find("lists") };
 	struct tnl_error err;
-	struct nl_msg *msg;
-	int tries, ret = -1;
 
-	for (tries = 0; tries < SNAPSHOT_TRIES; tries++) {
-		snapshot_free(sn);
-		msg = req_msg(b->nl, b->o, &r, true);
-		if (!msg) {
-			tnl_error_set(&err, ENOMEM);
-			break;
-		}
-		ret = tnl_request(b->nl, msg, snapshot_reply, sn, &err);
-		nlmsg_free(msg);
-		if (ret && err.error == EINTR && !err.msg[0])
-			continue;	/* interrupted by a change: again */
-		break;
-	}
-	if (!ret)
+	if (!req_dump(b->nl, b->o, &r, snapshot_reply, sn, snapshot_reset,
+		      &err))
 		return 0;
 	snapshot_free(sn);
 	b->check_casts = false;

@@ -17,47 +17,36 @@
 #include "commands.h"
 #include "output.h"
 
-/* Attempts at a dump that a change of the list keeps interrupting. */
-#define DUMP_TRIES	5
+/* Empty the output for a dump's next try: an open array. */
+static void dump_reset(void *arg)
+{
+	struct out *out = arg;
+
+	out_reset(out);
+	open_json_array(out, NULL);
+}
 
 /*
- * Run a dump into @out, and keep it only once the kernel says it is
- * consistent: a dump that a change interrupted (NLM_F_DUMP_INTR) is run
- * again, up to DUMP_TRIES times, so no half-old, half-new list is shown.
- * The array is closed whatever happens; a failed dump leaves it empty.
- * Return: 0, or -1 with @err set.
+ * Run a dump into @out, kept only once the kernel says it is consistent
+ * (see req_dump()).  The array is closed whatever happens; a failed dump
+ * leaves it empty.  Return: 0, or -1 with @err set.
  */
 static int dump(struct tnl *nl, const struct todo_opts *o,
 		const struct todo_req *r, struct out *out,
 		struct tnl_error *err)
 {
-	struct nl_msg *msg;
-	int tries, ret = -1;
+	int ret;
 
-	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		out_reset(out);
-		open_json_array(out, NULL);
-		msg = req_msg(nl, o, r, true);
-		if (!msg) {
-			tnl_error_set(err, ENOMEM);
-			ret = -1;
-			break;
-		}
-		ret = tnl_request(nl, msg, r->spec->reply, out, err);
-		nlmsg_free(msg);
-		if (ret && err->error == EINTR && !err->msg[0])
-			continue;	/* interrupted by a change: again */
-		if (ret)
-			break;
+	ret = req_dump(nl, o, r, r->spec->reply, out, dump_reset, err);
+	if (!ret) {
 		close_json_array(out);
 		return 0;
 	}
-	if (tries == DUMP_TRIES)
+	if (err->error == EINTR && !err->msg[0])
 		snprintf(err->msg, sizeof(err->msg),
 			 "interrupted: the list changed during each of %d dumps",
-			 DUMP_TRIES);
-	out_reset(out);
-	open_json_array(out, NULL);
+			 REQ_DUMP_TRIES);
+	dump_reset(out);
 	close_json_array(out);
 	return ret;
 }

@@ -6,6 +6,7 @@
  * title may start with '-'.  Whatever the grammar refuses is a usage
  * error, reported before anything is sent; the kernel judges the rest.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -290,4 +291,43 @@ struct nl_msg *req_msg(struct tnl *nl, const struct todo_opts *o,
 		return NULL;
 	}
 	return msg;
+}
+
+/**
+ * req_dump() - Run a dump until the kernel says it is consistent.
+ * @nl: the connection.
+ * @o: the global options.
+ * @r: the command, a dump.
+ * @reply: called for each message of the dump.
+ * @arg: @reply's argument; emptied by @reset before each try.
+ * @reset: empties @arg.
+ * @err: set on failure.
+ *
+ * A dump that a change interrupted (NLM_F_DUMP_INTR, seen as EINTR with no
+ * message) is run again, up to REQ_DUMP_TRIES times, so no half-old,
+ * half-new view is kept.
+ *
+ * Return: 0; or -1 with @err set: EINTR without a message if every try
+ * was interrupted.
+ */
+int req_dump(struct tnl *nl, const struct todo_opts *o,
+	     const struct todo_req *r, tnl_reply_fn reply, void *arg,
+	     void (*reset)(void *arg), struct tnl_error *err)
+{
+	struct nl_msg *msg;
+	int tries, ret = -1;
+
+	for (tries = 0; tries < REQ_DUMP_TRIES; tries++) {
+		reset(arg);
+		msg = req_msg(nl, o, r, true);
+		if (!msg) {
+			tnl_error_set(err, ENOMEM);
+			return -1;
+		}
+		ret = tnl_request(nl, msg, reply, arg, err);
+		nlmsg_free(msg);
+		if (!ret || err->error != EINTR || err->msg[0])
+			break;	/* done, or failed otherwise */
+	}
+	return ret;
 }

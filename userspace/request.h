@@ -151,4 +151,11 @@ int req_too_long(const struct todo_req *r, char *why, size_t why_size);
 struct nl_msg *req_msg(struct tnl *nl, const struct todo_opts *o,
 		       const struct todo_req *r, bool ack);
 
+/* Attempts at a dump that changes keep interrupting (req_dump()). */
+#define REQ_DUMP_TRIES	5
+
+int req_dump(struct tnl *nl, const struct todo_opts *o,
+	     const struct todo_req *r, tnl_reply_fn reply, void *arg,
+	     void (*reset)(void *arg), struct tnl_error *err);
+
 #endif /* TODOCTL_REQUEST_H */
