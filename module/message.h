@@ -120,6 +120,8 @@ enum todo_msg_state {
  * @buf_size: request (READ): budget for @buf in bytes.
  * @buf: reply (READ): the copies; freed with the message.
  * @buf_len: reply (READ): bytes used in @buf.
+ * @more: reply (READ): entries that would be copied are left after the
+ *	last copy in @buf (the budget ran out).
  * @hold: request (HOLD, test builds only): completion the server waits
  *	for.
  * @gen: reply (READ): the list's change generation the copies were taken
@@ -152,6 +154,7 @@ struct todo_msg {
 	size_t buf_size;
 	void *buf;
 	size_t buf_len;
+	bool more;
 #ifdef TODO_TEST_HOOKS
 	struct completion *hold;
 #endif

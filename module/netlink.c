@@ -415,6 +415,12 @@ static struct todo_msg *todo_nl_read(struct todo_server *s, u32 after_id,
 	return msg;
 }
 
+/* Payload of one entry's message, with a title of @title_len bytes. */
+static size_t todo_nl_entry_size(size_t title_len)
+{
+	return 2 * nla_total_size(sizeof(u32)) + nla_total_size(title_len + 1);
+}
+
 /*
  * One entry, as a reply of its own or, with @cb, as part of a dump, where
  * it is flagged NLM_F_DUMP_INTR if the list changed since the dump began.
@@ -475,8 +481,7 @@ static int todo_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	err = -ENOMEM;
-	rep = genlmsg_new(nla_total_size(sizeof(u32)) * 2 +
-			  nla_total_size(c->title_len + 1), GFP_KERNEL);
+	rep = genlmsg_new(todo_nl_entry_size(c->title_len), GFP_KERNEL);
 	if (!rep)
 		goto out;
 	err = todo_nl_fill_entry(rep, c, info->snd_portid, info->snd_seq, 0,
@@ -575,8 +580,12 @@ static int __todo_nl_get_start(struct netlink_callback *cb,
 			return err;
 		ctx->has_date = true;
 	}
-	/* Room for one entry with the longest title, whatever the reader. */
-	cb->min_dump_alloc = 2 * PAGE_SIZE;
+	/*
+	 * Room for one entry with the longest title, whatever the reader; in
+	 * bytes, not pages, so that a kernel of 64 KiB pages does not make
+	 * datagrams larger than a reader sized for 4 KiB ones expects.
+	 */
+	cb->min_dump_alloc = genlmsg_total_size(todo_nl_entry_size(TODO_TITLE_MAX));
 	timeout = todo_nl_timeout();
 	ctx->server = todo_cache_open(&key, 0, &timeout, extack);
 	if (IS_ERR(ctx->server)) {
@@ -599,6 +608,7 @@ static int todo_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct todo_copy *c;
 	struct todo_msg *msg;
 	int sent = 0;
+	bool all;
 
 	if (ctx->derr.err)
 		return todo_nl_start_err(cb);
@@ -620,10 +630,17 @@ static int todo_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		ctx->after_id = c->id;
 		sent++;
 	}
+	/* Every entry left is in @skb: no round after this one. */
+	all = !c && !msg->more;
 	todo_msg_put(msg);
 	if (!sent && c)
 		return -EMSGSIZE;
-	return sent ? skb->len : 0;
+	/*
+	 * Zero ends the dump: netlink adds NLMSG_DONE to this very skb if it
+	 * has room (else sends it next), so a list that fits in one round
+	 * costs one call to its server and one datagram, not two.
+	 */
+	return sent && !all ? skb->len : 0;
 }
 
 static int todo_nl_get_done(struct netlink_callback *cb)
@@ -874,7 +891,8 @@ static int todo_nl_lists_dumpit(struct sk_buff *skb,
 	kfree(infos);
 	if (n < 0 && !sent)
 		return n;
-	return sent ? skb->len : 0;
+	/* As for GET: the last round's lists and NLMSG_DONE go together. */
+	return sent && !ctx->finished ? skb->len : 0;
 }
 
 static int todo_nl_lists_done(struct netlink_callback *cb)

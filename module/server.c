@@ -74,6 +74,7 @@ static int todo_server_read(struct todo_server *s, struct todo_msg *msg)
 				    todo_list_next(list, e->id);
 	}
 	msg->buf_len = len;
+	msg->more = e;
 	msg->gen = s->gen;
 	return 0;
 }

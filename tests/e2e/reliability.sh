@@ -5,7 +5,8 @@
 # (timeout, kill -9) while its list is being stored; rmmod with casts still
 # queued behind a loading server; a final store that fails at rmmod; other
 # generic netlink families answering while todo handlers wait; new lists
-# not waiting behind another list's big stores.  One PASS/FAIL line each.
+# not waiting behind another list's big stores; dumps that fit in one
+# round ending in it.  One PASS/FAIL line each.
 set -u
 
 db=/var/lib/todo
@@ -203,6 +204,34 @@ check "dumps of a changing list print 1500 entries or fail as interrupted ($ok w
 	[ "$bad" = 0 ]
 check "the list still has 1500 entries" \
 	[ "$(todoctl entries churn | wc -l)" = 1500 ]
+
+# 7. A dump that fits in one round ends in it: its entries and NLMSG_DONE
+# come in one datagram (one snapshot from the list's server, which cannot
+# be interrupted), as a dump of a list that does not exist does; a dump of
+# several rounds needs more.  Datagrams are counted as recvmsg calls that
+# return data without MSG_PEEK.
+datagrams()
+{
+	strace -f -e trace=recvmsg -o "$work/strace" "$@" > /dev/null
+	grep -v MSG_PEEK "$work/strace" | grep -c '= [1-9]'
+}
+todoctl add oneround 2019-01-01 first > /dev/null
+todoctl add oneround 2019-01-02 second > /dev/null
+todoctl add oneround 2019-01-02 third > /dev/null
+none=$(datagrams todoctl entries no-such-list)
+small=$(datagrams todoctl entries oneround)
+big=$(datagrams todoctl entries churn)
+echo "# datagrams read: empty dump $none, 3 entries $small, 1500 entries $big"
+check "strace counts a dump's datagrams ($none for an empty one)" \
+	[ "$none" -ge 1 ]
+check "a dump of 3 entries takes one round, as an empty one ($small against $none datagrams)" \
+	[ "$small" = "$none" ]
+check "a dump of 1500 entries takes several ($big datagrams)" \
+	[ "$big" -gt $((none + 1)) ]
+check "a one-round dump prints every entry" \
+	[ "$(todoctl entries oneround | wc -l)" = 3 ]
+check "a dump of LISTS of a few lists takes one round too" \
+	[ "$(datagrams todoctl lists)" = "$none" ]
 
 rm -rf "$work"
 exit $failed
