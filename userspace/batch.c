@@ -31,6 +31,10 @@
  *
  * The batch stops at the first line that fails or has a usage error,
  * once the requests already sent are answered, unless --force is given.
+ * Without --force each line goes out alone and the errors of those the
+ * kernel refused at once are read before the next; with it, casts to a
+ * list the window already named go out BATCH_PIPELINE to a datagram (see
+ * batch_send()), and their errors are read at the barrier.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -42,6 +46,11 @@
 #include "parse.h"
 
 #define BATCH_WINDOW	128
+/*
+ * With --force, casts to a list already named in the window go out this
+ * many to a datagram (see batch_send()).
+ */
+#define BATCH_PIPELINE	16
 
 /**
  * struct batch_sent - A request sent in the current window.
@@ -96,6 +105,8 @@ struct snapshot {
  * @before: casts_failed of every list before the window's casts.
  * @has_before: @before is read.
  * @check_casts: casts_failed can be read (else not checked).
+ * @queued_from: the first line queued for the next datagram, if
+ *	tnl_queued() says any is (see batch_send()).
  * @failed: a line or a barrier failed.
  * @usage: a line had a usage error.
  */
@@ -112,6 +123,7 @@ struct batch {
 	struct snapshot before;
 	bool has_before;
 	bool check_casts;
+	unsigned long queued_from;
 	bool failed;
 	bool usage;
 };
@@ -226,8 +238,8 @@ static void batch_record(struct batch *b, uint32_t seq, unsigned long line,
 	s->failed = false;
 }
 
-/* Note that the window's mutations touched @list.  Return: our copy. */
-static const char *batch_touch(struct batch *b, const char *list)
+/* The window's copy of @list if its mutations touched it, else NULL. */
+static const char *batch_touched(const struct batch *b, const char *list)
 {
 	unsigned int i;
 
@@ -235,6 +247,16 @@ static const char *batch_touch(struct batch *b, const char *list)
 		if (!strcmp(b->touched[i], list))
 			return b->touched[i];
 	}
+	return NULL;
+}
+
+/* Note that the window's mutations touched @list.  Return: our copy. */
+static const char *batch_touch(struct batch *b, const char *list)
+{
+	const char *known = batch_touched(b, list);
+
+	if (known)
+		return known;
 	b->touched[b->ntouched] = strdup(list);
 	if (!b->touched[b->ntouched])
 		return NULL;
@@ -410,12 +432,43 @@ static int batch_barrier(struct batch *b)
 	return ret;
 }
 
+/*
+ * Send line @line's request @msg.  Without --force each line goes alone,
+ * so that the error of one the kernel refused at once is read before the
+ * next is sent.  With --force nothing waits on a line's own answer, and a
+ * cast to a list the window already named (its server was just found or
+ * started, so the handler need not wait for one) is queued, up to
+ * BATCH_PIPELINE to a datagram: the kernel handles a datagram's requests
+ * holding generic netlink's lock across them, so a request that may wait
+ * (a call, a list to find or start) goes alone, after those queued.
+ * Return: 0, or -1 with @err set and *@unsent the first line not sent
+ * (those from it to @line were not).
+ */
+static int batch_send(struct batch *b, unsigned long line,
+		      struct nl_msg *msg, const struct todo_req *r,
+		      uint32_t *seq, struct tnl_error *err,
+		      unsigned long *unsent)
+{
+	*unsent = tnl_queued(b->nl) ? b->queued_from : line;
+	if (!b->force || !r->cast || !batch_touched(b, r->list))
+		return tnl_send(b->nl, msg, seq, err);
+	if (tnl_queue(b->nl, msg, seq, err))
+		return -1;
+	if (tnl_queued(b->nl) == 1)
+		b->queued_from = line;
+	if (tnl_queued(b->nl) < BATCH_PIPELINE)
+		return 0;
+	*unsent = b->queued_from;
+	return tnl_flush(b->nl, err);
+}
+
 /* Run one line.  Return: 0, or -1 if the batch cannot go on. */
 static int batch_line(struct batch *b, unsigned long line, char *text)
 {
 	const struct cmd *spec;
 	const char *list = NULL;
 	struct tnl_error err;
+	unsigned long unsent;
 	struct todo_req r;
 	struct nl_msg *msg;
 	struct words w;
@@ -480,7 +533,11 @@ static int batch_line(struct batch *b, unsigned long line, char *text)
 		goto out;
 	}
 	if (r.cast && b->check_casts && !b->has_before) {
-		if (batch_snapshot(b, &b->before)) {
+		/*
+		 * Lines sent before (pings) are answered first, so that their
+		 * errors are reported against them, not read as the dump's.
+		 */
+		if (batch_barrier(b) || batch_snapshot(b, &b->before)) {
 			ret = -1;
 			goto out;
 		}
@@ -492,11 +549,16 @@ static int batch_line(struct batch *b, unsigned long line, char *text)
 		ret = -1;
 		goto out;
 	}
-	ret = tnl_send(b->nl, msg, &seq, &err);
+	ret = batch_send(b, line, msg, &r, &seq, &err, &unsent);
 	nlmsg_free(msg);
 	if (ret) {
-		snprintf(buf, sizeof(buf), "batch: line %lu: %s", line,
-			 w.argv[0]);
+		if (unsent < line)
+			snprintf(buf, sizeof(buf),
+				 "batch: lines %lu to %lu: not sent", unsent,
+				 line);
+		else
+			snprintf(buf, sizeof(buf), "batch: line %lu: %s", line,
+				 w.argv[0]);
 		tnl_perror(buf, &err);
 		b->failed = true;
 		goto out;
@@ -544,6 +606,7 @@ int run_batch(const struct todo_opts *o, const struct todo_req *r)
 	unsigned long line = 0;
 	char *text = NULL;
 	size_t size = 0;
+	struct tnl_error err;
 	bool fatal = false;
 	FILE *f = stdin;
 	int status;
@@ -588,6 +651,9 @@ int run_batch(const struct todo_opts *o, const struct todo_req *r)
 	}
 	if (!fatal && b->nl)
 		fatal = batch_barrier(b) < 0;
+	/* Lines queued before a fatal error were run: send them. */
+	if (fatal && b->nl && tnl_flush(b->nl, &err))
+		tnl_perror("batch", &err);
 	if (b->nl && tnl_overrun(b->nl)) {
 		fprintf(stderr, "todoctl: batch: the kernel dropped replies (receive buffer full); some errors were lost\n");
 		b->failed = true;

@@ -36,6 +36,12 @@ int bench_sync(struct tnl *nl, const char *list, struct tnl_error *err);
 int bench_writes(struct tnl *nl, const char *list, uint64_t *writes,
 		 struct tnl_error *err);
 
+/*
+ * Casts sent in one datagram (one sendmsg), as redis-benchmark -P 16
+ * writes 16 commands at once.
+ */
+#define BENCH_PIPELINE	16
+
 /**
  * struct bench_casts - Pipelined casts to one list.
  * @nl: the connection.

@@ -9,7 +9,8 @@
  * the server has handled every cast before it, and the error of any cast
  * that failed has arrived.  One barrier stays in flight while the next
  * window is sent, so the server always has work and its mailbox never
- * holds more than two windows.
+ * holds more than two windows.  Casts go BENCH_PIPELINE to a datagram
+ * (tnl_queue()), a barrier with the casts queued before it.
  */
 #include <errno.h>
 #include <string.h>
@@ -274,21 +275,31 @@ fail:
 	return -1;
 }
 
-/* Send @msg (and free it), a cast or a barrier.  Return: 0 or -1. */
+/*
+ * Queue @msg (and free it), a cast or a barrier, and send what is queued
+ * if @send or BENCH_PIPELINE are.  A failure loses every cast queued: each
+ * counts as failed.  Return: 0 or -1.
+ */
 static int bench_casts_send(struct bench_casts *bc, struct nl_msg *msg,
-			    uint32_t *seq)
+			    uint32_t *seq, bool send)
 {
+	unsigned int lost = tnl_queued(bc->nl) + 1;
 	struct tnl_error err;
 	int ret = -1;
 
 	if (!msg) {
 		tnl_error_set(&err, ENOMEM);
+		lost = 1;
 	} else {
-		ret = tnl_send(bc->nl, msg, seq, &err);
+		ret = tnl_queue(bc->nl, msg, seq, &err);
 		nlmsg_free(msg);
+		if (!ret && (send || tnl_queued(bc->nl) >= BENCH_PIPELINE))
+			ret = tnl_flush(bc->nl, &err);
 	}
-	if (ret < 0)
+	if (ret < 0) {
+		bc->failed += lost - 1;
 		bench_casts_failed(0, &err, bc);
+	}
 	return ret;
 }
 
@@ -299,7 +310,7 @@ static int bench_casts_barrier(struct bench_casts *bc)
 	int ret;
 
 	if (bench_casts_send(bc, bench_msg(bc->nl, TODO_CMD_PING, NLM_F_ACK,
-					   bc->list, NULL, false), &seq))
+					   bc->list, NULL, false), &seq, true))
 		return -1;
 	ret = bench_casts_wait(bc);
 	bc->barrier = seq;
@@ -321,7 +332,7 @@ int bench_cast(struct bench_casts *bc, const char *title)
 	uint32_t seq;
 
 	if (bench_casts_send(bc, bench_msg(bc->nl, TODO_CMD_ADD, 0, bc->list,
-					   title, true), &seq))
+					   title, true), &seq, false))
 		return -1;
 	if (++bc->in_window == bc->window)
 		return bench_casts_barrier(bc);

@@ -34,8 +34,20 @@
 
 /* Receive buffer: room for the errors of a batch window and more. */
 #define TNL_RCVBUF	(1024 * 1024)
+/*
+ * Room for any datagram the kernel sends: a dump fills at most 32 KiB
+ * (netlink caps its buffers there), a reply or an event far less.  A
+ * buffer this size lets libnl read each datagram with one recvmsg()
+ * instead of peeking at its size first.
+ */
+#define TNL_MSGBUF	(64 * 1024)
 /* Message room besides the strings: headers and fixed-size attributes. */
 #define TNL_MSG_SLACK	256
+/*
+ * Requests sent in one datagram at most (tnl_queue()): well under the
+ * socket's send buffer (libnl's 32 KiB, which the kernel doubles).
+ */
+#define TNL_TXBUF	(16 * 1024)
 
 /**
  * struct tnl_rx - The wait for one request's answer.
@@ -73,6 +85,10 @@ struct tnl_rx {
  * @event: called for each change event (TODO_CMD_CHANGE), or NULL.
  * @event_arg: its argument.
  * @event_error: first error of @event, a positive errno.
+ * @tx: requests queued by tnl_queue(), one after another as the kernel
+ *	reads them from a datagram; allocated on first use.
+ * @tx_len: bytes queued in @tx.
+ * @tx_count: requests queued in @tx.
  */
 struct tnl {
 	struct nl_sock *sk;
@@ -83,6 +99,9 @@ struct tnl {
 	tnl_reply_fn event;
 	void *event_arg;
 	int event_error;
+	char *tx;
+	size_t tx_len;
+	unsigned int tx_count;
 };
 
 /*
@@ -388,6 +407,14 @@ int tnl_connect(struct tnl **nlp, struct tnl_error *err)
 		goto fail;
 	}
 	nl_socket_disable_auto_ack(nl->sk);
+	nl_socket_disable_msg_peek(nl->sk);
+	ret = nl_socket_set_msg_buf_size(nl->sk, TNL_MSGBUF);
+	if (ret < 0) {
+		tnl_error_set(err, tnl_nlerr(ret));
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot size the message buffer: %s", nl_geterror(ret));
+		goto fail;
+	}
 	ret = genl_connect(nl->sk);
 	if (ret < 0) {
 		tnl_error_set(err, tnl_nlerr(ret));
@@ -464,6 +491,8 @@ int tnl_open(struct tnl **nlp)
 /**
  * tnl_close() - Close a connection and free it.
  * @nl: the connection, or NULL.
+ *
+ * Requests still queued by tnl_queue() are dropped, unsent.
  */
 void tnl_close(struct tnl *nl)
 {
@@ -473,6 +502,7 @@ void tnl_close(struct tnl *nl)
 		nl_cb_put(nl->cb);
 	if (nl->sk)
 		nl_socket_free(nl->sk);
+	free(nl->tx);
 	free(nl);
 }
 
@@ -514,27 +544,111 @@ struct nl_msg *tnl_msg_new(struct tnl *nl, uint8_t cmd, int flags,
 }
 
 /**
+ * tnl_flush() - Send the requests tnl_queue() queued, in one datagram.
+ * @nl: the connection.
+ * @err: set if they could not be sent.
+ *
+ * The kernel handles them one after another, in order, as if each had
+ * been sent alone: a request that fails is answered with its error and
+ * the next is handled.  But it holds generic netlink's lock (cb_lock)
+ * across them all, so a request that may wait long (a call, or one that
+ * has to start its list's server) is better sent alone.  Nothing queued,
+ * nothing sent; whatever happens, nothing stays queued.
+ *
+ * Return: 0 or -1 (none of them was sent).
+ */
+int tnl_flush(struct tnl *nl, struct tnl_error *err)
+{
+	size_t len = nl->tx_len;
+	int ret;
+
+	if (!len)
+		return 0;
+	nl->tx_len = 0;
+	nl->tx_count = 0;
+	errno = 0;
+	ret = nl_sendto(nl->sk, nl->tx, len);
+	if (ret < 0) {
+		tnl_error_set(err, errno ? errno : tnl_nlerr(ret));
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * tnl_queue() - Queue a request, to be sent with others in one datagram.
+ * @nl: the connection.
+ * @msg: the request; still the caller's to free.
+ * @seq: set to the sequence number it was given.
+ * @err: set if it could not be queued, or earlier requests, sent to make
+ *	room, could not be sent: then none of them, nor this one, is queued
+ *	or sent.
+ *
+ * Queued requests go out, in order, with tnl_flush(), with the next
+ * tnl_send(), before tnl_wait() and tnl_poll() read, or when they would
+ * fill TNL_TXBUF: one system call for many requests, as a pipelining
+ * client of a server writes many commands at once.  Answers come as for
+ * requests sent alone.
+ *
+ * Return: 0 or -1.
+ */
+int tnl_queue(struct tnl *nl, struct nl_msg *msg, uint32_t *seq,
+	      struct tnl_error *err)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	size_t len;
+
+	nl_complete_msg(nl->sk, msg);
+	len = NLMSG_ALIGN(h->nlmsg_len);
+	if (len > TNL_TXBUF) {
+		tnl_error_set(err, EMSGSIZE);
+		return -1;
+	}
+	if (nl->tx_len + len > TNL_TXBUF && tnl_flush(nl, err))
+		return -1;
+	if (!nl->tx) {
+		nl->tx = malloc(TNL_TXBUF);
+		if (!nl->tx) {
+			tnl_error_set(err, ENOMEM);
+			return -1;
+		}
+	}
+	memcpy(nl->tx + nl->tx_len, h, h->nlmsg_len);
+	memset(nl->tx + nl->tx_len + h->nlmsg_len, 0, len - h->nlmsg_len);
+	nl->tx_len += len;
+	nl->tx_count++;
+	*seq = h->nlmsg_seq;
+	return 0;
+}
+
+/**
+ * tnl_queued() - Requests tnl_queue() queued and nothing has sent yet.
+ * @nl: the connection.
+ *
+ * Return: their number.
+ */
+unsigned int tnl_queued(const struct tnl *nl)
+{
+	return nl->tx_count;
+}
+
+/**
  * tnl_send() - Send a request without waiting for its answer.
  * @nl: the connection.
  * @msg: the request; still the caller's to free.
  * @seq: set to the sequence number it was given.
  * @err: set if it could not be sent.
  *
+ * Requests queued by tnl_queue() go first, in the same datagram.
+ *
  * Return: 0 or -1.
  */
 int tnl_send(struct tnl *nl, struct nl_msg *msg, uint32_t *seq,
 	     struct tnl_error *err)
 {
-	int ret;
-
-	errno = 0;
-	ret = nl_send_auto(nl->sk, msg);
-	if (ret < 0) {
-		tnl_error_set(err, errno ? errno : tnl_nlerr(ret));
+	if (tnl_queue(nl, msg, seq, err))
 		return -1;
-	}
-	*seq = nlmsg_hdr(msg)->nlmsg_seq;
-	return 0;
+	return tnl_flush(nl, err);
 }
 
 /* Read one batch of messages.  Return: 0 or a negative errno. */
@@ -602,9 +716,11 @@ static int tnl_resync(struct tnl *nl)
  * @err: set to the answer: error 0 for an ack or a dump's successful end,
  *	else the kernel's errno and message, or the first error of @reply.
  *
+ * Requests queued by tnl_queue() are sent first.
+ *
  * Return: 0 when the answer arrived (whatever it says); -1 with @err set
- * when it could not be read, or was lost because the kernel dropped
- * messages (ENOBUFS).
+ * when the queued requests could not be sent, or the answer could not be
+ * read, or was lost because the kernel dropped messages (ENOBUFS).
  */
 int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
 	     void *reply_arg, tnl_error_fn other, void *other_arg,
@@ -620,6 +736,8 @@ int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
 	};
 	int ret = 0;
 
+	if (tnl_flush(nl, err))
+		return -1;
 	tnl_error_set(err, 0);
 	nl->rx = &rx;
 	while (!rx.done) {
@@ -655,7 +773,10 @@ int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
  * the time tnl_send() returns, so this finds it at once; answers lost
  * to a full receive buffer are noted for tnl_overrun().
  *
- * Return: 0, or a negative errno if the socket could not be read.
+ * Requests queued by tnl_queue() are sent first.
+ *
+ * Return: 0, or a negative errno if the socket could not be written or
+ * read.
  */
 int tnl_poll(struct tnl *nl, tnl_error_fn other, void *other_arg)
 {
@@ -669,6 +790,8 @@ int tnl_poll(struct tnl *nl, tnl_error_fn other, void *other_arg)
 	};
 	int flags, ret;
 
+	if (tnl_flush(nl, &err))
+		return -err.error;
 	if (poll(&pfd, 1, 0) <= 0)
 		return 0;
 	flags = fcntl(pfd.fd, F_GETFL);

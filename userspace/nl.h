@@ -50,6 +50,10 @@ struct nl_msg *tnl_msg_new(struct tnl *nl, uint8_t cmd, int flags,
 			   size_t payload);
 int tnl_send(struct tnl *nl, struct nl_msg *msg, uint32_t *seq,
 	     struct tnl_error *err);
+int tnl_queue(struct tnl *nl, struct nl_msg *msg, uint32_t *seq,
+	      struct tnl_error *err);
+int tnl_flush(struct tnl *nl, struct tnl_error *err);
+unsigned int tnl_queued(const struct tnl *nl);
 int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
 	     void *reply_arg, tnl_error_fn other, void *other_arg,
 	     struct tnl_error *err);
