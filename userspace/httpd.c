@@ -39,7 +39,7 @@ static void usage(FILE *f)
 "  -l, --listen unix:PATH  listen on a unix socket at PATH instead\n"
 "  -t, --threads N         threads serving requests, each with its own\n"
 "                          netlink socket (default: the CPUs online)\n"
-"  -s, --streams N         event streams open at once, 1-" HTTPD_STREAMS_MAX_STR "\n"
+"  -s, --streams N         event streams open at once, 1-%d\n"
 "                          (default 32); one more gets 503\n"
 "  -h, --help              this text\n"
 "\n"
@@ -55,7 +55,7 @@ static void usage(FILE *f)
 "  DELETE /lists/NAME/entries/ID                             204\n"
 "  GET    /lists/NAME/events       text/event-stream of the list's changes\n"
 "\n"
-"See todo-httpd(8).\n");
+"See todo-httpd(8).\n", HTTPD_STREAMS_MAX);
 }
 
 static void logger(void *cls, const char *fmt, va_list ap)

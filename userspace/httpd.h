@@ -18,7 +18,6 @@
 #define HTTPD_RETRY_AFTER	"1"
 /* Most event streams open at once (--streams), and its default. */
 #define HTTPD_STREAMS_MAX	256
-#define HTTPD_STREAMS_MAX_STR	"256"
 #define HTTPD_STREAMS_DEFAULT	32
 
 extern unsigned int httpd_streams_max;

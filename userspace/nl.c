@@ -651,6 +651,18 @@ int tnl_send(struct tnl *nl, struct nl_msg *msg, uint32_t *seq,
 	return tnl_flush(nl, err);
 }
 
+/*
+ * Make @fd non-blocking; *@was gets its flags before, to restore with
+ * fcntl(F_SETFL).  Return: 0 or a positive errno.
+ */
+static int tnl_nonblock(int fd, int *was)
+{
+	*was = fcntl(fd, F_GETFL);
+	if (*was < 0 || fcntl(fd, F_SETFL, *was | O_NONBLOCK) < 0)
+		return errno;
+	return 0;
+}
+
 /* Read one batch of messages.  Return: 0 or a negative errno. */
 static int tnl_pump(struct tnl *nl)
 {
@@ -681,9 +693,9 @@ static int tnl_resync(struct tnl *nl)
 	int flags, ret, sent;
 
 	nl->overrun = true;
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-		return -errno;
+	ret = tnl_nonblock(fd, &flags);
+	if (ret)
+		return -ret;
 	do {
 		ret = tnl_pump(nl);
 	} while (!rx->done && (ret == 0 || ret == -ENOBUFS));
@@ -794,9 +806,9 @@ int tnl_poll(struct tnl *nl, tnl_error_fn other, void *other_arg)
 		return -err.error;
 	if (poll(&pfd, 1, 0) <= 0)
 		return 0;
-	flags = fcntl(pfd.fd, F_GETFL);
-	if (flags < 0 || fcntl(pfd.fd, F_SETFL, flags | O_NONBLOCK) < 0)
-		return -errno;
+	ret = tnl_nonblock(pfd.fd, &flags);
+	if (ret)
+		return -ret;
 	nl->rx = &rx;
 	do {
 		ret = tnl_pump(nl);
@@ -832,8 +844,7 @@ int tnl_events_begin(struct tnl *nl, tnl_reply_fn event, void *arg)
 	if (setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one,
 		       sizeof(one)))
 		return errno;
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+	if (tnl_nonblock(fd, &flags))
 		return errno;
 	nl->event = event;
 	nl->event_arg = arg;
