@@ -410,7 +410,8 @@ static int cmd_roundrobin(struct tnl *nl, const struct bench_opts *o)
 		return -1;
 	}
 	bench_result("rr-access", accesses, bench_now() - t);
-	printf("rr-kthreads max=%ld lists=%lu\n", s.max_kthreads, o->count);
+	printf("rr-kthreads max=%ld servers=%ld lists=%lu\n", s.max_kthreads,
+	       s.max_servers, o->count);
 	return 0;
 }
 

@@ -33,6 +33,7 @@ int bench_add(struct tnl *nl, const char *list, const char *title,
 int bench_entries(struct tnl *nl, const char *list, uint32_t *count,
 		  const char *want_title, struct tnl_error *err);
 int bench_sync(struct tnl *nl, const char *list, struct tnl_error *err);
+int bench_servers(struct tnl *nl, long *servers, struct tnl_error *err);
 int bench_writes(struct tnl *nl, const char *list, uint64_t *writes,
 		 struct tnl_error *err);
 
@@ -76,13 +77,21 @@ void bench_drop_caches(void);
 
 /**
  * struct bench_sampler - A thread sampling the kernel's state.
- * @max_kthreads: most list server threads seen at once.
+ * @max_kthreads: most list server threads (todo/<n>) a scan of /proc saw.
+ *	A scan is no snapshot: it reads a file per process, and a thread
+ *	that exits while it runs and its successor, with a higher pid, can
+ *	both be counted; a thread also stays in /proc for a moment after
+ *	kthread_stop() has returned.
+ * @max_servers: most list servers the module counted in max_servers
+ *	(bench_servers()), -1 if it could not be read: exact, and a bound
+ *	of the live server threads.
  * @peak_kb: most kernel memory seen (see bench_kernel_kb()), in KiB.
  * @samples: samples taken.
  * @interval_ms: least time between two samples.
  */
 struct bench_sampler {
 	long max_kthreads;
+	long max_servers;
 	long peak_kb;
 	unsigned long samples;
 	unsigned int interval_ms;

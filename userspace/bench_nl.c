@@ -175,6 +175,31 @@ int bench_sync(struct tnl *nl, const char *list, struct tnl_error *err)
 					   NULL, false), NULL, NULL, err);
 }
 
+static int bench_on_stats(struct nlattr **tb, void *arg)
+{
+	if (!tb[TODO_A_SERVERS])
+		return EPROTO;
+	*(long *)arg = nla_get_u32(tb[TODO_A_SERVERS]);
+	return 0;
+}
+
+/**
+ * bench_servers() - The list servers the module counts in max_servers.
+ * @nl: the connection.
+ * @servers: set to STATS' TODO_A_SERVERS: a slot is counted from before
+ *	its server's thread is created until after the thread has exited,
+ *	so this bounds the live list server threads at the moment it is read.
+ * @err: set to why it failed.
+ *
+ * Return: 0 or -1.
+ */
+int bench_servers(struct tnl *nl, long *servers, struct tnl_error *err)
+{
+	return bench_request(nl, bench_msg(nl, TODO_CMD_STATS, NLM_F_ACK, NULL,
+					   NULL, false), bench_on_stats,
+			     servers, err);
+}
+
 /**
  * struct bench_writes_ctx - A list's file writes, from a LISTS dump.
  * @list: the list.

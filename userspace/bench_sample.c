@@ -121,13 +121,18 @@ static pthread_mutex_t bench_sampler_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t bench_sampler_cond = PTHREAD_COND_INITIALIZER;
 static bool bench_sampler_stopping;
 
-static void bench_sample_once(struct bench_sampler *s)
+static void bench_sample_once(struct bench_sampler *s, struct tnl *nl)
 {
 	long n = bench_kthreads();
 	long kb = bench_kernel_kb();
+	struct tnl_error err;
+	long servers;
 
 	if (n > s->max_kthreads)
 		s->max_kthreads = n;
+	if (nl && !bench_servers(nl, &servers, &err) &&
+	    servers > s->max_servers)
+		s->max_servers = servers;
 	if (kb > s->peak_kb)
 		s->peak_kb = kb;
 	s->samples++;
@@ -143,15 +148,20 @@ static void bench_sample_once(struct bench_sampler *s)
 static void *bench_sampler_main(void *arg)
 {
 	struct bench_sampler *s = arg;
+	struct tnl_error err;
 	struct timespec until;
+	struct tnl *nl;
 	long wait_ns;
 	double t;
 
+	/* A connection of its own: one is for one thread at a time. */
+	if (tnl_connect(&nl, &err))
+		nl = NULL;
 	pthread_mutex_lock(&bench_sampler_lock);
 	while (!bench_sampler_stopping) {
 		pthread_mutex_unlock(&bench_sampler_lock);
 		t = bench_now();
-		bench_sample_once(s);
+		bench_sample_once(s, nl);
 		wait_ns = (long)((bench_now() - t) * 1e9) * BENCH_SAMPLER_IDLE;
 		if (wait_ns < (long)s->interval_ms * 1000000)
 			wait_ns = (long)s->interval_ms * 1000000;
@@ -168,6 +178,8 @@ static void *bench_sampler_main(void *arg)
 			;
 	}
 	pthread_mutex_unlock(&bench_sampler_lock);
+	bench_sample_once(s, nl);	/* the last, once told to stop */
+	tnl_close(nl);
 	return NULL;
 }
 
@@ -182,6 +194,7 @@ int bench_sampler_start(struct bench_sampler *s, unsigned int interval_ms)
 {
 	memset(s, 0, sizeof(*s));
 	s->max_kthreads = -1;
+	s->max_servers = -1;
 	s->peak_kb = -1;
 	s->interval_ms = interval_ms ? interval_ms : 1;
 	bench_sampler_stopping = false;
@@ -195,10 +208,10 @@ int bench_sampler_start(struct bench_sampler *s, unsigned int interval_ms)
  */
 void bench_sampler_stop(struct bench_sampler *s)
 {
+	(void)s;	/* the thread writes it, a last sample included */
 	pthread_mutex_lock(&bench_sampler_lock);
 	bench_sampler_stopping = true;
 	pthread_cond_signal(&bench_sampler_cond);
 	pthread_mutex_unlock(&bench_sampler_lock);
 	pthread_join(bench_sampler_thread, NULL);
-	bench_sample_once(s);
 }

@@ -11,9 +11,10 @@
  *
  * It prints progress lines "loadtest-progress ..." every tenth of the
  * lists and ends with one line "loadtest key=value ...": the average
- * microseconds per put and per get, the failures, the largest number of
- * list server threads seen at once and the peak of kernel memory over
- * its level at the start.
+ * microseconds per put and per get, the failures, the most list servers
+ * the module counted at once (max_servers), the most list server threads
+ * a scan of /proc saw (see &struct bench_sampler) and the peak of kernel
+ * memory over its level at the start.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -177,10 +178,10 @@ int cmd_loadtest(int argc, char **argv)
 	bench_sampler_stop(&s);
 	tnl_close(lt.nl);
 
-	printf("loadtest lists=%lu put_us=%.1f get_us=%.1f put_failed=%lu get_failed=%lu bad=%lu max_kthreads=%ld peak_kib_delta=%ld samples=%lu\n",
+	printf("loadtest lists=%lu put_us=%.1f get_us=%.1f put_failed=%lu get_failed=%lu bad=%lu servers=%ld max_kthreads=%ld peak_kib_delta=%ld samples=%lu\n",
 	       lt.lists, put_us, get_us, lt.failed[0], lt.failed[1], lt.bad,
-	       s.max_kthreads, kb0 < 0 || s.peak_kb < 0 ? -1 : s.peak_kb - kb0,
-	       s.samples);
+	       s.max_servers, s.max_kthreads,
+	       kb0 < 0 || s.peak_kb < 0 ? -1 : s.peak_kb - kb0, s.samples);
 	if (lt.failed[0] || lt.failed[1] || lt.bad) {
 		char what[TODO_NAME_MAX + 64];
 

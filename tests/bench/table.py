@@ -180,8 +180,15 @@ def notes(cols):
                 default=0)
         out.append('%s: kernel %s, median of %d runs' % (label, kernel, n))
         kt, _ = value(runs, 'rr-kthreads', 'max')
+        servers, _ = value(runs, 'rr-kthreads', 'servers')
         lists, _ = value(runs, 'rr-kthreads', 'lists')
-        if kt is not None:
+        if servers is not None:
+            # The module's count is exact; a /proc scan is no snapshot.
+            out.append('%s: round robin over %s lists, at most %s list '
+                       'servers counted (a scan of /proc saw %s todo/<n> '
+                       'threads)' % (label, fmt(lists), fmt(servers),
+                                     fmt(kt)))
+        elif kt is not None:
             out.append('%s: round robin over %s lists, at most %s live '
                        'list servers' % (label, fmt(lists), fmt(kt)))
         for name, kvs in sorted(runs.items()):

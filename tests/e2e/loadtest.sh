@@ -48,12 +48,15 @@ expect "every list put (ADD call)" 0 value put_failed
 expect "every list read back (GET dump)" 0 value get_failed
 expect "every list read back with exactly its entry" 0 value bad
 expect "one list file per list" $lists value files
-kthreads=$(value max_kthreads)
-if [ "$kthreads" != none ] && [ "$kthreads" -gt 0 ] &&
-   [ "$kthreads" -le "$max" ]; then
-	pass "live list servers within max_servers ($kthreads <= $max)"
+# The module's count bounds the server threads exactly; a scan of /proc
+# is no snapshot (see tests/bench/loadtest), so it is only shown.
+servers=$(value servers)
+echo "# todo/<n> threads, most seen in a scan of /proc: $(value max_kthreads)"
+if [ "$servers" != none ] && [ "$servers" -gt 0 ] &&
+   [ "$servers" -le "$max" ]; then
+	pass "live list servers within max_servers ($servers <= $max)"
 else
-	fail "live list servers within max_servers ($kthreads, max $max)"
+	fail "live list servers within max_servers ($servers, max $max)"
 fi
 
 rm -rf "$work"
