@@ -789,7 +789,6 @@ static int todo_nl_drop(struct sk_buff *skb, struct genl_info *info)
  * @derr: a refusal to report from the first dumpit call.
  * @owner: whose lists.
  * @started: @last holds the last list sent.
- * @finished: every list has been sent.
  * @last: the last list sent, where the next round resumes; allocated when
  *	the dump starts, freed when it is done.
  *
@@ -802,7 +801,6 @@ struct todo_lists_dump {
 	struct todo_dump_err derr;
 	u32 owner;
 	bool started;
-	bool finished;
 	struct todo_key *last;
 };
 
@@ -863,11 +861,10 @@ static int todo_nl_lists_dumpit(struct sk_buff *skb,
 	struct todo_lists_dump *ctx = (void *)cb->ctx;
 	struct todo_list_info *infos;
 	int n, i, sent = 0;
+	bool finished = false;
 
 	if (ctx->derr.err)
 		return todo_nl_start_err(cb);
-	if (ctx->finished)
-		return 0;
 	infos = kmalloc_array(TODO_LISTS_BATCH, sizeof(*infos), GFP_KERNEL);
 	if (!infos)
 		return -ENOMEM;
@@ -886,13 +883,16 @@ static int todo_nl_lists_dumpit(struct sk_buff *skb,
 			ctx->started = true;
 			sent++;
 		}
-		ctx->finished = i == n && n < TODO_LISTS_BATCH;
-	} while (i == n && !ctx->finished);
+		finished = i == n && n < TODO_LISTS_BATCH;
+	} while (i == n && !finished);
 	kfree(infos);
 	if (n < 0 && !sent)
 		return n;
-	/* As for GET: the last round's lists and NLMSG_DONE go together. */
-	return sent && !ctx->finished ? skb->len : 0;
+	/*
+	 * As for GET: the last round's lists and NLMSG_DONE go together, and
+	 * netlink calls no round after one that returns 0.
+	 */
+	return sent && !finished ? skb->len : 0;
 }
 
 static int todo_nl_lists_done(struct netlink_callback *cb)
