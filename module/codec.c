@@ -153,12 +153,16 @@ EXPORT_SYMBOL_IF_KUNIT(todo_codec_size);
  *	caller frees it with kvfree().
  * @len: on success, set to the encoding's size in bytes.
  *
- * The buffer is exactly as large as the encoding.  The list is only read.
+ * The buffer is exactly as large as the encoding, whose size the list
+ * keeps (&todo_list.bytes), so the list is walked once.  The list is only
+ * read.
  *
  * Context: process context; may sleep.  The list must not change during
  * the call (its owner serialises every operation on it).
  * Return: 0; -EFBIG if the encoding would be larger than
- * %TODO_CODEC_MAX_SIZE bytes; -ENOMEM on allocation failure.
+ * %TODO_CODEC_MAX_SIZE bytes; -EUCLEAN (and a warning) if the list's
+ * entries do not add up to &todo_list.bytes; -ENOMEM on allocation
+ * failure.
  */
 int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
 		      void **buf, size_t *len)
@@ -170,11 +174,13 @@ int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
 	size_t size, pos;
 	u32 count = 0;
 	u8 *p;
-	int err;
 
-	err = todo_codec_size(list, &size);
-	if (err)
-		return err;
+	todo_codec_layout_check();
+	size = list->bytes;
+	if (size > TODO_CODEC_MAX_SIZE)
+		return -EFBIG;
+	if (WARN_ON_ONCE(size < TODO_CODEC_MIN_SIZE))
+		return -EUCLEAN;
 	p = kvmalloc(size, GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
@@ -190,6 +196,10 @@ int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
 
 	pos = sizeof(*h);
 	for (e = todo_codec_next(list, NULL); e; e = todo_codec_next(list, e)) {
+		/* The trailer goes after the last entry. */
+		if (WARN_ON_ONCE(struct_size(fe, title, e->title_len) >
+				 size - TODO_CODEC_TRAILER_SIZE - pos))
+			goto bad_size;
 		fe = (struct todo_file_entry *)(p + pos);
 		fe->id = cpu_to_le32(e->id);
 		fe->date = cpu_to_le32(e->date);
@@ -199,6 +209,8 @@ int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
 		count++;
 		cond_resched();
 	}
+	if (WARN_ON_ONCE(pos + TODO_CODEC_TRAILER_SIZE != size))
+		goto bad_size;
 	h->count = cpu_to_le32(count);
 	t = (struct todo_file_trailer *)(p + pos);
 	t->crc = cpu_to_le32(todo_codec_crc(p, pos));
@@ -206,6 +218,10 @@ int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
 	*buf = p;
 	*len = size;
 	return 0;
+
+bad_size:
+	kvfree(p);
+	return -EUCLEAN;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_codec_encode);
 
