@@ -14,6 +14,8 @@
 #                   (see Documentation/performance.rst)
 #   make loadtest   the book's load test: a million lists, max_servers 1024,
 #                   on the stock 6.1 kernel
+#   make profile    perf profiles of the benchmark's figures in the VM, stock
+#                   6.1 kernel, with the no-op ping and Redis beside them
 #   make deps       install the Debian packages all of this needs
 #   make install    todoctl, its man page, bash completion and todo.service
 #                   (see userspace/Makefile), and the uapi header
@@ -107,6 +109,9 @@ bench: deps
 loadtest: deps
 	tests/bench/run-loadtest
 
+profile: deps
+	tests/bench/profile
+
 deps:
 	tests/install-deps
 
@@ -121,4 +126,4 @@ clean:
 		debian/*.debhelper.log debian/debhelper-build-stamp
 
 .PHONY: all modules userspace install modules_install check checkpatch regen \
-	vm-build run shell bench loadtest deps clean
+	vm-build run shell bench loadtest profile deps clean
