@@ -7,9 +7,9 @@
 Each RAW is the raw.txt that tests/bench/run-in-vm wrote: lines
 "NAME key=value ...", one per measurement.  Each LABEL RAW pair is one
 column (a kernel).  A figure's value is the median of its runs; the
-spread in brackets is (largest - smallest) / median.  Prints two
-reStructuredText simple tables: the operations, and the issue's targets
-met or missed.
+spread in brackets is (largest - smallest) / median.  Prints three
+reStructuredText simple tables: the operations, the issue's targets met
+or missed, and the ratios that explain the misses.
 """
 import statistics
 import sys
@@ -157,6 +157,33 @@ TARGETS = [
 ]
 
 
+# Ratios that are no target but say why some are missed (see
+# Documentation/performance.rst, "Profiles"): a call through a list's
+# server pays two wake-ups that the no-op ping does not, as does a
+# request to Redis, a server process of its own.
+CONTEXT = [
+    ('list ping time / ping time (the hand-off)',
+     lambda r: ratio(r, 'ping', 'ping-list')),
+    ('add call time / list ping time',
+     lambda r: ratio(r, 'ping-list', 'add')),
+    ('Redis LPUSH time / ping time',
+     lambda r: ratio(r, 'ping', 'redis-lpush-1')),
+]
+
+
+def context_table(cols):
+    header = ['ratio, no target']
+    for label, _ in cols:
+        header.append(label)
+    rows = []
+    for what, get in CONTEXT:
+        row = [what]
+        for _, runs in cols:
+            row.append(fmt(get(runs), 2))
+        rows.append(row)
+    return rst(header, rows)
+
+
 def targets_table(cols):
     header = ['target', 'goal']
     for label, _ in cols:
@@ -208,6 +235,8 @@ def main(argv):
     print(ops_table(cols))
     print()
     print(targets_table(cols))
+    print()
+    print(context_table(cols))
     print()
     print(notes(cols))
     return 0
