@@ -145,41 +145,24 @@ int todo_codec_size(struct todo_list *list, size_t *size)
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_codec_size);
 
-/**
- * todo_codec_encode() - Encode a list as the contents of its file.
- * @key: the list's owner and name, recorded in the header.
- * @list: the list.
- * @buf: on success, set to the encoding, allocated with kvmalloc(); the
- *	caller frees it with kvfree().
- * @len: on success, set to the encoding's size in bytes.
- *
- * The buffer is exactly as large as the encoding, whose size the list
- * keeps (&todo_list.bytes), so the list is walked once.  The list is only
- * read.
- *
- * Context: process context; may sleep.  The list must not change during
- * the call (its owner serialises every operation on it).
- * Return: 0; -EFBIG if the encoding would be larger than
- * %TODO_CODEC_MAX_SIZE bytes; -EUCLEAN (and a warning) if the list's
- * entries do not add up to &todo_list.bytes; -ENOMEM on allocation
- * failure.
+/*
+ * Encode @list into a buffer of @size bytes, which must be exactly the
+ * encoding's size: -EUCLEAN, and nothing written past the buffer, if the
+ * entries do not fill it exactly.
  */
-int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
-		      void **buf, size_t *len)
+static int todo_codec_encode_sized(const struct todo_key *key,
+				   struct todo_list *list, size_t size,
+				   void **buf)
 {
 	struct todo_file_trailer *t;
 	struct todo_file_header *h;
 	struct todo_file_entry *fe;
 	struct todo_entry *e;
-	size_t size, pos;
 	u32 count = 0;
+	size_t pos;
 	u8 *p;
 
-	todo_codec_layout_check();
-	size = list->bytes;
-	if (size > TODO_CODEC_MAX_SIZE)
-		return -EFBIG;
-	if (WARN_ON_ONCE(size < TODO_CODEC_MIN_SIZE))
+	if (size < TODO_CODEC_MIN_SIZE || size > TODO_CODEC_MAX_SIZE)
 		return -EUCLEAN;
 	p = kvmalloc(size, GFP_KERNEL);
 	if (!p)
@@ -196,9 +179,9 @@ int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
 
 	pos = sizeof(*h);
 	for (e = todo_codec_next(list, NULL); e; e = todo_codec_next(list, e)) {
-		/* The trailer goes after the last entry. */
-		if (WARN_ON_ONCE(struct_size(fe, title, e->title_len) >
-				 size - TODO_CODEC_TRAILER_SIZE - pos))
+		/* Room for the entry, and the trailer after it. */
+		if (struct_size(fe, title, e->title_len) >
+		    size - TODO_CODEC_TRAILER_SIZE - pos)
 			goto bad_size;
 		fe = (struct todo_file_entry *)(p + pos);
 		fe->id = cpu_to_le32(e->id);
@@ -209,19 +192,59 @@ int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
 		count++;
 		cond_resched();
 	}
-	if (WARN_ON_ONCE(pos + TODO_CODEC_TRAILER_SIZE != size))
+	if (pos + TODO_CODEC_TRAILER_SIZE != size)
 		goto bad_size;
 	h->count = cpu_to_le32(count);
 	t = (struct todo_file_trailer *)(p + pos);
 	t->crc = cpu_to_le32(todo_codec_crc(p, pos));
-
 	*buf = p;
-	*len = size;
 	return 0;
 
 bad_size:
 	kvfree(p);
 	return -EUCLEAN;
+}
+
+/**
+ * todo_codec_encode() - Encode a list as the contents of its file.
+ * @key: the list's owner and name, recorded in the header.
+ * @list: the list.
+ * @buf: on success, set to the encoding, allocated with kvmalloc(); the
+ *	caller frees it with kvfree().
+ * @len: on success, set to the encoding's size in bytes.
+ *
+ * The buffer is exactly as large as the encoding, whose size the list
+ * keeps (&todo_list.bytes), so the list is walked once.  Should that count
+ * be wrong (a bug, reported once in the log), the size is counted with
+ * todo_codec_size() and the list encoded again, so the file is still
+ * right.  The list is only read.
+ *
+ * Context: process context; may sleep.  The list must not change during
+ * the call (its owner serialises every operation on it).
+ * Return: 0; -EFBIG if the encoding would be larger than
+ * %TODO_CODEC_MAX_SIZE bytes; -ENOMEM on allocation failure; -EUCLEAN if
+ * even the counted size is not the encoding's (the list changed during
+ * the call).
+ */
+int todo_codec_encode(const struct todo_key *key, struct todo_list *list,
+		      void **buf, size_t *len)
+{
+	size_t size = list->bytes;
+	int err;
+
+	todo_codec_layout_check();
+	err = todo_codec_encode_sized(key, list, size, buf);
+	if (err != -EUCLEAN)
+		goto out;
+	pr_err_once("list %u/%.*s: its byte count %zu is not the size of its encoding; counted instead\n",
+		    key->owner, (int)key->len, key->name, size);
+	err = todo_codec_size(list, &size);
+	if (!err)
+		err = todo_codec_encode_sized(key, list, size, buf);
+out:
+	if (!err)
+		*len = size;
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(todo_codec_encode);
 

@@ -139,6 +139,90 @@ static int decode(struct kunit *test, const char **why)
 				 why);
 }
 
+/*
+ * The encoding is sized by the list's byte count: after updates that
+ * lengthen, shorten or keep a title, a date-only update, a delete and an
+ * insert below next_id, the count, a fresh count and the encoding agree,
+ * and the decoded list encodes to the same bytes.
+ */
+static void todo_codec_encode_after_changes(struct kunit *test)
+{
+	struct todo_codec_ctx *ctx = test->priv;
+	const char *why = "unset";
+	u32 date = 20181224;
+	void *again = NULL;
+	size_t size = 0, len = 0;
+
+	add_fixture(test);
+	KUNIT_EXPECT_EQ(test, add(test, 20181222, "Bake"), 4);
+	KUNIT_EXPECT_EQ(test, add(test, 20181223, "Wrap presents"), 5);
+	KUNIT_ASSERT_EQ(test, todo_list_update(&ctx->src, 1, NULL,
+					       "Dentist at nine", 15, NULL), 0);
+	KUNIT_ASSERT_EQ(test, todo_list_update(&ctx->src, 3, NULL, "Film", 4,
+					       NULL), 0);
+	KUNIT_ASSERT_EQ(test, todo_list_update(&ctx->src, 4, NULL, "Cake", 4,
+					       NULL), 0);
+	KUNIT_ASSERT_EQ(test, todo_list_update(&ctx->src, 5, &date, NULL, 0,
+					       NULL), 0);
+	KUNIT_ASSERT_EQ(test, todo_list_delete(&ctx->src, 4), 0);
+	KUNIT_ASSERT_EQ(test, todo_list_insert(&ctx->src, 2, 20181220, "Shop",
+					       4), 0);
+
+	encode(test);
+	KUNIT_EXPECT_EQ(test, ctx->len, ctx->src.bytes);
+	KUNIT_ASSERT_EQ(test, todo_codec_size(&ctx->src, &size), 0);
+	KUNIT_EXPECT_EQ(test, size, ctx->len);
+	KUNIT_ASSERT_EQ(test, decode(test, &why), 0);
+	KUNIT_EXPECT_EQ(test, ctx->dst.bytes, ctx->len);
+	KUNIT_EXPECT_STREQ(test, dump(test, &ctx->dst), dump(test, &ctx->src));
+	KUNIT_ASSERT_EQ(test, todo_codec_encode(&ctx->key, &ctx->dst, &again,
+						&len), 0);
+	KUNIT_EXPECT_EQ(test, len, ctx->len);
+	if (len == ctx->len)
+		KUNIT_EXPECT_EQ(test, memcmp(again, ctx->buf, len), 0);
+	kvfree(again);
+}
+
+/*
+ * A wrong byte count (a bug elsewhere) costs a second walk, not a wrong
+ * file nor a write past the buffer: whatever the count says, the encoding
+ * is the list's, as its counted size says.
+ */
+static void todo_codec_encode_wrong_count(struct kunit *test)
+{
+	static const size_t wrong[] = {
+		0, 1, TODO_CODEC_MIN_SIZE - 1, TODO_CODEC_MIN_SIZE,
+		TODO_CODEC_MAX_SIZE + 1, SIZE_MAX,
+	};
+	struct todo_codec_ctx *ctx = test->priv;
+	size_t right, size, len, i;
+	void *buf, *good;
+
+	add_fixture(test);
+	encode(test);
+	good = ctx->buf;
+	right = ctx->len;
+	ctx->buf = NULL;
+	for (i = 0; i < ARRAY_SIZE(wrong) + 2; i++) {
+		size = i < ARRAY_SIZE(wrong) ? wrong[i] :
+		       i == ARRAY_SIZE(wrong) ? right - 1 : right + 4;
+		ctx->src.bytes = size;
+		buf = NULL;
+		len = 0;
+		KUNIT_EXPECT_EQ_MSG(test, todo_codec_encode(&ctx->key,
+							    &ctx->src, &buf,
+							    &len), 0,
+				    "count %zu", size);
+		KUNIT_EXPECT_EQ_MSG(test, len, right, "count %zu", size);
+		if (buf && len == right)
+			KUNIT_EXPECT_EQ_MSG(test, memcmp(buf, good, len), 0,
+					    "count %zu", size);
+		kvfree(buf);
+	}
+	ctx->src.bytes = right;
+	kvfree(good);
+}
+
 /* The book's fixture survives a round trip, gap and next_id included. */
 static void todo_codec_fixture_round_trip(struct kunit *test)
 {
@@ -810,6 +894,8 @@ static void todo_codec_alloc_failure(struct kunit *test)
 static struct kunit_case todo_codec_test_cases[] = {
 	KUNIT_CASE(todo_codec_fixture_round_trip),
 	KUNIT_CASE(todo_codec_fixture_bytes),
+	KUNIT_CASE(todo_codec_encode_after_changes),
+	KUNIT_CASE(todo_codec_encode_wrong_count),
 	KUNIT_CASE(todo_codec_empty_round_trip),
 	KUNIT_CASE(todo_codec_next_id_after_deletes),
 	KUNIT_CASE(todo_codec_ids_used_up),
