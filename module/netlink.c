@@ -581,11 +581,14 @@ static int __todo_nl_get_start(struct netlink_callback *cb,
 		ctx->has_date = true;
 	}
 	/*
-	 * Room for one entry with the longest title, whatever the reader; in
-	 * bytes, not pages, so that a kernel of 64 KiB pages does not make
-	 * datagrams larger than a reader sized for 4 KiB ones expects.
+	 * Room for one entry with the longest title, whatever the reader, as
+	 * the whole message: genlmsg_total_size() leaves out the netlink
+	 * header.  In bytes, not pages, so that a kernel of 64 KiB pages does
+	 * not make datagrams larger than a reader sized for 4 KiB ones
+	 * expects.
 	 */
-	cb->min_dump_alloc = genlmsg_total_size(todo_nl_entry_size(TODO_TITLE_MAX));
+	cb->min_dump_alloc =
+		nlmsg_total_size(genlmsg_total_size(todo_nl_entry_size(TODO_TITLE_MAX)));
 	timeout = todo_nl_timeout();
 	ctx->server = todo_cache_open(&key, 0, &timeout, extack);
 	if (IS_ERR(ctx->server)) {

@@ -6,7 +6,8 @@
 # queued behind a loading server; a final store that fails at rmmod; other
 # generic netlink families answering while todo handlers wait; new lists
 # not waiting behind another list's big stores; dumps that fit in one
-# round ending in it.  One PASS/FAIL line each.
+# round ending in it, and in the next datagram when the last round fills
+# its own.  One PASS/FAIL line each.
 set -u
 
 db=/var/lib/todo
@@ -232,6 +233,112 @@ check "a one-round dump prints every entry" \
 	[ "$(todoctl entries oneround | wc -l)" = 3 ]
 check "a dump of LISTS of a few lists takes one round too" \
 	[ "$(datagrams todoctl lists)" = "$none" ]
+
+# 8. A dump whose last round fills its datagram to the last byte: netlink
+# sends that datagram without NLMSG_DONE and, when it has been read, a
+# second one holding only NLMSG_DONE, without calling the dumpit again.
+# The project's clients never see it (they read into 64 KiB, so netlink
+# gives their dumps 32 KiB datagrams and a round sends at most 16 KiB of
+# entries); a client reading into a smaller buffer does.  This one sends
+# the dump as its socket's first request and reads into 4,140 bytes, the
+# dump's minimum size, so that every datagram is 4,140 bytes: exactly one
+# entry with a title of 4,096 bytes.  It prints, per datagram, "ID/BYTES"
+# for an entry and "done/BYTES" or "error:ERRNO".
+rawdump()
+{
+	python3 - "$1" <<'PY'
+import socket, struct, sys
+
+NETLINK_GENERIC, GENL_ID_CTRL = 16, 0x10
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 3, 1, 2
+TODO_CMD_GET, TODO_A_LIST, TODO_A_ID, TODO_A_TITLE = 3, 1, 3, 5
+BUF = 4140
+
+
+def attr(kind, data):
+    size = 4 + len(data)
+    return struct.pack("HH", size, kind) + data + bytes(-size % 4)
+
+
+def request(family, flags, cmd, attrs):
+    body = struct.pack("BBH", cmd, 1, 0) + attrs
+    return struct.pack("IHHII", 16 + len(body), family,
+                       NLM_F_REQUEST | flags, 1, 0) + body
+
+
+def messages(buf):
+    off = 0
+    while off + 16 <= len(buf):
+        size, kind = struct.unpack_from("IH", buf, off)
+        yield kind, buf[off:off + size]
+        off += (size + 3) & ~3
+
+
+def attrs(msg):
+    off, out = 20, {}
+    while off + 4 <= len(msg):
+        size, kind = struct.unpack_from("HH", msg, off)
+        out[kind & 0x3fff] = msg[off + 4:off + size]
+        off += (size + 3) & ~3
+    return out
+
+
+def family_id():
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                       NETLINK_GENERIC) as s:
+        s.send(request(GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY,
+                       attr(CTRL_ATTR_FAMILY_NAME, b"todo\0")))
+        for kind, msg in messages(s.recv(65536)):
+            if kind == GENL_ID_CTRL:
+                return struct.unpack("H", attrs(msg)[CTRL_ATTR_FAMILY_ID][:2])[0]
+    sys.exit("rawdump: no todo family")
+
+
+fid = family_id()
+out = []
+with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC) as s:
+    s.settimeout(10)
+    s.send(request(fid, NLM_F_DUMP, TODO_CMD_GET,
+                   attr(TODO_A_LIST, sys.argv[1].encode() + b"\0")))
+    end = False
+    while not end:
+        buf, _, flags, _ = s.recvmsg(BUF)
+        if flags & socket.MSG_TRUNC:
+            sys.exit("rawdump: a datagram over %d bytes" % BUF)
+        seen = []
+        for kind, msg in messages(buf):
+            if kind == NLMSG_DONE:
+                err = -struct.unpack_from("i", msg, 16)[0]
+                seen.append("done/%d" % len(msg) if not err else
+                            "error:%d" % err)
+                end = True
+            elif kind == NLMSG_ERROR:
+                seen.append("error:%d" % -struct.unpack_from("i", msg, 16)[0])
+                end = True
+            else:
+                a = attrs(msg)
+                seen.append("%d/%d" % (struct.unpack("I", a[TODO_A_ID])[0],
+                                       len(buf)))
+        out.append(",".join(seen))
+print(" ".join(out))
+PY
+}
+long=$(head -c 4096 /dev/zero | tr '\0' x)
+todoctl add fillone 2019-01-01 "$long" > /dev/null
+todoctl add filltwo 2019-01-01 "$long" > /dev/null
+todoctl add filltwo 2019-01-02 "$long" > /dev/null
+one=$(rawdump fillone 2>&1)
+two=$(rawdump filltwo 2>&1)
+echo "# datagrams of a dump read into 4,140 bytes: one entry: $one; two: $two"
+check "a dump that fills its only datagram sends NLMSG_DONE in the next" \
+	[ "$one" = "1/4140 done/20" ]
+check "a dump of two rounds, each filling its datagram, ends the same way" \
+	[ "$two" = "1/4140 2/4140 done/20" ]
+check "a list dumped that way can be dropped" todoctl drop fillone
+check "and the other still holds its two entries" \
+	[ "$(todoctl entries filltwo | wc -l)" = 2 ]
 
 rm -rf "$work"
 exit $failed
