@@ -583,9 +583,8 @@ static int __todo_nl_get_start(struct netlink_callback *cb,
 	/*
 	 * Room for one entry with the longest title, whatever the reader, as
 	 * the whole message: genlmsg_total_size() leaves out the netlink
-	 * header.  In bytes, not pages, so that a kernel of 64 KiB pages does
-	 * not make datagrams larger than a reader sized for 4 KiB ones
-	 * expects.
+	 * header.  In bytes, not pages, which would be 128 KiB for two pages
+	 * of 64 KiB; netlink's own minimum, NLMSG_GOODSIZE, still applies.
 	 */
 	cb->min_dump_alloc =
 		nlmsg_total_size(genlmsg_total_size(todo_nl_entry_size(TODO_TITLE_MAX)));
