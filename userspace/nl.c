@@ -9,10 +9,22 @@
  * of one request (its ack, its error, or the end of its dump) and hands
  * the errors of the others to a callback.
  *
- * libnl 3.7 does not parse extended acknowledgements, so the error
- * callback does: the socket has NETLINK_EXT_ACK and NETLINK_CAP_ACK on,
- * and the kernel's message is the NLMSGERR_ATTR_MSG attribute after the
- * struct nlmsgerr (and after the echoed request, unless it was capped).
+ * Datagrams are read here, each into one buffer kept for the connection,
+ * and their messages handled where they lie: libnl's receive loop,
+ * nl_recvmsgs(), copies each message into an nl_msg of its own, a large
+ * part of a client's cost in a dump of many small messages.  libnl still
+ * opens the socket, resolves the family, builds requests and parses
+ * attributes.
+ *
+ * A process with CAP_NET_ADMIN may send a datagram to another's generic
+ * netlink socket, unless that socket is connected: so it is connected to
+ * the kernel (port id 0), which then refuses other senders, and a
+ * datagram of another (one sent before the connect()) is dropped unread.
+ *
+ * libnl 3.7 does not parse extended acknowledgements, so this does: the
+ * socket has NETLINK_EXT_ACK and NETLINK_CAP_ACK on, and the kernel's
+ * message is the NLMSGERR_ATTR_MSG attribute after the struct nlmsgerr
+ * (and after the echoed request, unless it was capped).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -37,8 +50,8 @@
 /*
  * Room for any datagram the kernel sends: a dump fills at most 32 KiB
  * (netlink caps its buffers there), a reply or an event far less.  A
- * buffer this size lets libnl read each datagram with one recvmsg()
- * instead of peeking at its size first.
+ * buffer this size reads each datagram with one recvmsg(), without
+ * peeking at its size first.
  */
 #define TNL_MSGBUF	(64 * 1024)
 /* Message room besides the strings: headers and fixed-size attributes. */
@@ -78,7 +91,7 @@ struct tnl_rx {
 /**
  * struct tnl - A connection to the "todo" family.
  * @sk: the socket.
- * @cb: the callbacks of every receive.
+ * @rxbuf: where each datagram is read, TNL_MSGBUF bytes.
  * @family: the family's id.
  * @overrun: the kernel dropped messages to us (ENOBUFS) at least once.
  * @rx: the wait in progress, if any.
@@ -92,7 +105,7 @@ struct tnl_rx {
  */
 struct tnl {
 	struct nl_sock *sk;
-	struct nl_cb *cb;
+	unsigned char *rxbuf;
 	int family;
 	bool overrun;
 	struct tnl_rx *rx;
@@ -103,13 +116,6 @@ struct tnl {
 	size_t tx_len;
 	unsigned int tx_count;
 };
-
-/*
- * errno of the last receive, set by tnl_recv(): libnl reports ENOBUFS as
- * NLE_NOMEM, and its receive hook has no argument to put it elsewhere.
- * One per thread, so that threads may each use a connection of their own.
- */
-static __thread int tnl_recv_errno;
 
 /*
  * Attributes of replies: every one that is read.  Strings must end in a
@@ -166,10 +172,6 @@ static int tnl_nlerr(int nlerr)
 	switch (nlerr < 0 ? -nlerr : nlerr) {
 	case NLE_NOMEM:
 		return ENOMEM;
-	case NLE_DUMP_INTR:
-		return EINTR;
-	case NLE_MSG_OVERFLOW:
-		return ENOBUFS;
 	default:
 		return EPROTO;
 	}
@@ -215,60 +217,47 @@ static void tnl_parse_extack(struct nlmsghdr *nlh, size_t off,
 }
 
 /* The answer of request @seq arrived; @err says how it went. */
-static int tnl_answer(struct tnl *nl, uint32_t seq,
-		      const struct tnl_error *err)
+static void tnl_answer(struct tnl *nl, uint32_t seq,
+		       const struct tnl_error *err)
 {
 	struct tnl_rx *rx = nl->rx;
 
 	if (rx && seq == rx->seq) {
 		*rx->err = *err;
 		rx->done = true;
-		return NL_STOP;
+		return;
 	}
 	if ((err->error || err->msg[0]) && rx && rx->other)
 		rx->other(seq, err, rx->other_arg);
-	return NL_SKIP;
 }
 
-/* Read the extack of the NLMSG_ERROR message @nlh into @err->msg. */
-static void tnl_parse_nlmsgerr(struct nlmsghdr *nlh, struct tnl_error *err)
+/*
+ * An NLMSG_ERROR message: an error, or with error 0 an acknowledgment,
+ * whose extack is then a warning.  Return: 0, or -EPROTO if it is too
+ * short to hold its struct nlmsgerr.
+ */
+static int tnl_on_nlmsgerr(struct tnl *nl, struct nlmsghdr *nlh)
 {
 	struct nlmsgerr *nlerr = NLMSG_DATA(nlh);
-	size_t off = sizeof(*nlerr);
+	struct tnl_error err;
+	size_t echoed = 0;
 
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*nlerr)))
+		return -EPROTO;
+	tnl_error_set(&err, nlerr->error < 0 ? -nlerr->error : nlerr->error);
 	/* Unless capped, the whole request is echoed before the TLVs. */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
 	    nlerr->msg.nlmsg_len > NLMSG_HDRLEN)
-		off += nlerr->msg.nlmsg_len - NLMSG_HDRLEN;
-	tnl_parse_extack(nlh, off, err);
-}
-
-static int tnl_on_error(struct sockaddr_nl *who, struct nlmsgerr *nlerr,
-			void *arg)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)nlerr - 1;
-	struct tnl_error err;
-
-	(void)who;
-	tnl_error_set(&err, nlerr->error < 0 ? -nlerr->error : nlerr->error);
-	tnl_parse_nlmsgerr(nlh, &err);
-	return tnl_answer(arg, nlh->nlmsg_seq, &err);
-}
-
-/* A success (libnl checked the length); its extack is a warning. */
-static int tnl_on_ack(struct nl_msg *msg, void *arg)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct tnl_error ok = { 0 };
-
-	tnl_parse_nlmsgerr(nlh, &ok);
-	return tnl_answer(arg, nlh->nlmsg_seq, &ok);
+		echoed = nlerr->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (echoed < nlh->nlmsg_len)
+		tnl_parse_extack(nlh, sizeof(*nlerr) + echoed, &err);
+	tnl_answer(nl, nlh->nlmsg_seq, &err);
+	return 0;
 }
 
 /* The end of a dump carries the dump's error, if any, and its extack. */
-static int tnl_on_done(struct nl_msg *msg, void *arg)
+static void tnl_on_done(struct tnl *nl, struct nlmsghdr *nlh)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct tnl_error err = { 0 };
 	int error;
 
@@ -279,7 +268,7 @@ static int tnl_on_done(struct nl_msg *msg, void *arg)
 			tnl_parse_extack(nlh, sizeof(error), &err);
 		}
 	}
-	return tnl_answer(arg, nlh->nlmsg_seq, &err);
+	tnl_answer(nl, nlh->nlmsg_seq, &err);
 }
 
 /* Hand @nlh's attributes to @fn; its first error goes in *@error. */
@@ -297,75 +286,88 @@ static void tnl_deliver(struct nlmsghdr *nlh, tnl_reply_fn fn, void *arg,
 		*error = ret;
 }
 
-/* A change event: the kernel's own message, not an answer. */
-static int tnl_on_event(struct tnl *nl, struct nlmsghdr *nlh)
+/* A message of the family: a change event, or a reply to a request. */
+static void tnl_on_family(struct tnl *nl, struct nlmsghdr *nlh)
 {
-	if (nl->event && !nl->event_error)
-		tnl_deliver(nlh, nl->event, nl->event_arg, &nl->event_error);
-	return NL_OK;
-}
-
-static int tnl_on_valid(struct nl_msg *msg, void *arg)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct tnl *nl = arg;
 	struct tnl_rx *rx = nl->rx;
 
-	if (nlh->nlmsg_type == nl->family && nlh->nlmsg_seq == 0 &&
-	    genlmsg_valid_hdr(nlh, 0) &&
-	    ((struct genlmsghdr *)nlmsg_data(nlh))->cmd == TODO_CMD_CHANGE)
-		return tnl_on_event(nl, nlh);
-	if (!rx || nlh->nlmsg_seq != rx->seq || !rx->reply ||
-	    rx->reply_error || nlh->nlmsg_type != nl->family)
-		return NL_OK;
+	if (nlh->nlmsg_seq == 0 && genlmsg_valid_hdr(nlh, 0) &&
+	    ((struct genlmsghdr *)nlmsg_data(nlh))->cmd == TODO_CMD_CHANGE) {
+		if (nl->event && !nl->event_error)
+			tnl_deliver(nlh, nl->event, nl->event_arg,
+				    &nl->event_error);
+		return;
+	}
+	if (!rx || nlh->nlmsg_seq != rx->seq || !rx->reply || rx->reply_error)
+		return;
 	/* Keep reading to the answer, so that the socket stays in step. */
 	tnl_deliver(nlh, rx->reply, rx->reply_arg, &rx->reply_error);
-	return NL_OK;
 }
 
-static int tnl_on_dump_intr(struct nl_msg *msg, void *arg)
+/*
+ * Handle one message the kernel sent.  Return: 0, or a negative errno
+ * that ends the wait: -ENOBUFS for an overrun, -EPROTO for a malformed
+ * error message.
+ */
+static int tnl_on_message(struct tnl *nl, struct nlmsghdr *nlh)
 {
-	struct tnl *nl = arg;
-
-	if (nl->rx && nlmsg_hdr(msg)->nlmsg_seq == nl->rx->seq)
+	if ((nlh->nlmsg_flags & NLM_F_DUMP_INTR) && nl->rx &&
+	    nlh->nlmsg_seq == nl->rx->seq)
 		nl->rx->interrupted = true;
-	return NL_OK;
+	switch (nlh->nlmsg_type) {
+	case NLMSG_NOOP:
+		return 0;
+	case NLMSG_OVERRUN:
+		return -ENOBUFS;
+	case NLMSG_ERROR:
+		return tnl_on_nlmsgerr(nl, nlh);
+	case NLMSG_DONE:
+		tnl_on_done(nl, nlh);
+		return 0;
+	}
+	if (nlh->nlmsg_type == nl->family)
+		tnl_on_family(nl, nlh);
+	return 0;
 }
 
-/* Sequence numbers are checked by the handlers above. */
-static int tnl_seq_ok(struct nl_msg *msg, void *arg)
+/*
+ * Read one datagram and handle its messages in place.  A datagram of
+ * another process is dropped unread, as if it had not come.
+ * Return: 0, or a negative errno: the socket's (-EAGAIN if it is
+ * non-blocking and empty, -ENOBUFS if the kernel dropped messages to us),
+ * -EMSGSIZE for a datagram larger than any the kernel sends, or one of
+ * tnl_on_message().
+ */
+static int tnl_pump(struct tnl *nl)
 {
-	(void)msg;
-	(void)arg;
-	return NL_OK;
-}
+	struct sockaddr_nl from;
+	struct iovec iov = { .iov_base = nl->rxbuf, .iov_len = TNL_MSGBUF };
+	struct msghdr mh = {
+		.msg_name = &from,
+		.msg_namelen = sizeof(from),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int len, ret;
 
-static int tnl_recv(struct nl_sock *sk, struct sockaddr_nl *who,
-		    unsigned char **buf, struct ucred **creds)
-{
-	int n;
-
-	errno = 0;
-	n = nl_recv(sk, who, buf, creds);
-	tnl_recv_errno = n <= 0 ? errno : 0;
-	return n;
-}
-
-static int tnl_set_callbacks(struct tnl *nl)
-{
-	nl->cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!nl->cb)
-		return -NLE_NOMEM;
-	nl_cb_overwrite_recv(nl->cb, tnl_recv);
-	if (nl_cb_set(nl->cb, NL_CB_VALID, NL_CB_CUSTOM, tnl_on_valid, nl) ||
-	    nl_cb_set(nl->cb, NL_CB_FINISH, NL_CB_CUSTOM, tnl_on_done, nl) ||
-	    nl_cb_set(nl->cb, NL_CB_ACK, NL_CB_CUSTOM, tnl_on_ack, nl) ||
-	    nl_cb_set(nl->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, tnl_seq_ok,
-		      NULL) ||
-	    nl_cb_set(nl->cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, tnl_on_dump_intr,
-		      nl) ||
-	    nl_cb_err(nl->cb, NL_CB_CUSTOM, tnl_on_error, nl))
-		return -NLE_RANGE;
+	do {
+		n = recvmsg(nl_socket_get_fd(nl->sk), &mh, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (mh.msg_namelen != sizeof(from) || from.nl_pid != 0)
+		return 0;
+	if (mh.msg_flags & MSG_TRUNC)
+		return -EMSGSIZE;
+	len = (int)n;
+	for (nlh = (struct nlmsghdr *)nl->rxbuf; nlmsg_ok(nlh, len);
+	     nlh = nlmsg_next(nlh, &len)) {
+		ret = tnl_on_message(nl, nlh);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -393,20 +395,29 @@ static int tnl_set_rcvbuf(struct tnl *nl)
  */
 int tnl_connect(struct tnl **nlp, struct tnl_error *err)
 {
+	/* Connected to the kernel, the socket takes no other sender's. */
+	const struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct tnl *nl;
 	int one = 1;
 	int fd, ret;
 
 	nl = calloc(1, sizeof(*nl));
-	if (nl)
+	if (nl) {
 		nl->sk = nl_socket_alloc();
-	if (!nl || !nl->sk) {
+		nl->rxbuf = malloc(TNL_MSGBUF);
+	}
+	if (!nl || !nl->sk || !nl->rxbuf) {
 		tnl_error_set(err, ENOMEM);
 		snprintf(err->msg, sizeof(err->msg), "%s",
 			 tnl_strerror(ENOMEM));
 		goto fail;
 	}
 	nl_socket_disable_auto_ack(nl->sk);
+	/*
+	 * For libnl's own reads, which resolve the family: one recvmsg() a
+	 * datagram, and a first read large enough that the kernel sizes
+	 * this socket's dumps for 32 KiB datagrams from the start.
+	 */
 	nl_socket_disable_msg_peek(nl->sk);
 	ret = nl_socket_set_msg_buf_size(nl->sk, TNL_MSGBUF);
 	if (ret < 0) {
@@ -424,6 +435,13 @@ int tnl_connect(struct tnl **nlp, struct tnl_error *err)
 		goto fail;
 	}
 	fd = nl_socket_get_fd(nl->sk);
+	if (connect(fd, (const struct sockaddr *)&kernel, sizeof(kernel))) {
+		tnl_error_set(err, errno);
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot connect the netlink socket: %s",
+			 strerror(errno));
+		goto fail;
+	}
 	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
 		tnl_error_set(err, errno);
@@ -452,14 +470,6 @@ int tnl_connect(struct tnl **nlp, struct tnl_error *err)
 		snprintf(err->msg, sizeof(err->msg),
 			 "cannot resolve the generic netlink family \"%s\": %s",
 			 TODO_FAMILY_NAME, nl_geterror(nl->family));
-		goto fail;
-	}
-	ret = tnl_set_callbacks(nl);
-	if (ret < 0) {
-		tnl_error_set(err, tnl_nlerr(ret));
-		snprintf(err->msg, sizeof(err->msg),
-			 "cannot set up netlink callbacks: %s",
-			 nl_geterror(ret));
 		goto fail;
 	}
 	*nlp = nl;
@@ -498,10 +508,9 @@ void tnl_close(struct tnl *nl)
 {
 	if (!nl)
 		return;
-	if (nl->cb)
-		nl_cb_put(nl->cb);
 	if (nl->sk)
 		nl_socket_free(nl->sk);
+	free(nl->rxbuf);
 	free(nl->tx);
 	free(nl);
 }
@@ -663,20 +672,6 @@ static int tnl_nonblock(int fd, int *was)
 	return 0;
 }
 
-/* Read one batch of messages.  Return: 0 or a negative errno. */
-static int tnl_pump(struct tnl *nl)
-{
-	int ret;
-
-	tnl_recv_errno = 0;
-	ret = nl_recvmsgs(nl->sk, nl->cb);
-	if (nl->rx->done)
-		return 0;
-	if (tnl_recv_errno)
-		return -tnl_recv_errno;
-	return ret < 0 ? -tnl_nlerr(ret) : 0;
-}
-
 /*
  * The kernel dropped messages to us (ENOBUFS): the receive buffer was
  * full.  Read what is still queued without blocking; if the awaited
@@ -754,6 +749,8 @@ int tnl_wait(struct tnl *nl, uint32_t seq, tnl_reply_fn reply,
 	nl->rx = &rx;
 	while (!rx.done) {
 		ret = tnl_pump(nl);
+		if (rx.done)
+			ret = 0;	/* what followed the answer is not ours */
 		if (ret == -ENOBUFS)
 			ret = tnl_resync(nl);
 		if (ret < 0)
@@ -864,17 +861,13 @@ int tnl_events_read(struct tnl *nl)
 	int ret;
 
 	do {
-		tnl_recv_errno = 0;
-		ret = nl_recvmsgs(nl->sk, nl->cb);
-	} while (ret >= 0 && !tnl_recv_errno && !nl->event_error);
+		ret = tnl_pump(nl);
+	} while (!ret && !nl->event_error);
 	if (nl->event_error)
 		return nl->event_error;
-	if (tnl_recv_errno == EAGAIN || tnl_recv_errno == EWOULDBLOCK ||
-	    tnl_recv_errno == EINTR)
+	if (ret == -EAGAIN || ret == -EWOULDBLOCK)
 		return 0;
-	if (tnl_recv_errno)
-		return tnl_recv_errno;
-	return ret < 0 ? tnl_nlerr(ret) : 0;
+	return -ret;
 }
 
 /**

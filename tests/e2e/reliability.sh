@@ -247,59 +247,12 @@ check "a dump of LISTS of a few lists takes one round too" \
 # datagram, "ID/BYTES" for an entry and "done/BYTES" or "error:ERRNO".
 rawdump()
 {
-	python3 - "$1" <<'PY'
+	PYTHONPATH=$TODO_TOP/tests/e2e/lib PYTHONDONTWRITEBYTECODE=1 \
+		python3 - "$1" <<'PY'
 import socket, struct, sys
+from rawnl import *
 
-NETLINK_GENERIC, GENL_ID_CTRL = 16, 0x10
-NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
-NLMSG_ERROR, NLMSG_DONE = 2, 3
-CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 3, 1, 2
-TODO_CMD_GET, TODO_A_LIST, TODO_A_ID, TODO_A_TITLE = 3, 1, 3, 5
 BUF = 4140
-
-
-def attr(kind, data):
-    size = 4 + len(data)
-    return struct.pack("HH", size, kind) + data + bytes(-size % 4)
-
-
-def request(family, flags, cmd, attrs):
-    body = struct.pack("BBH", cmd, 1, 0) + attrs
-    return struct.pack("IHHII", 16 + len(body), family,
-                       NLM_F_REQUEST | flags, 1, 0) + body
-
-
-def messages(buf):
-    off = 0
-    while off + 16 <= len(buf):
-        size, kind = struct.unpack_from("IH", buf, off)
-        if size < 16:
-            sys.exit("rawdump: a message of %d bytes" % size)
-        yield kind, buf[off:off + size]
-        off += (size + 3) & ~3
-
-
-def attrs(msg):
-    off, out = 20, {}
-    while off + 4 <= len(msg):
-        size, kind = struct.unpack_from("HH", msg, off)
-        if size < 4:
-            sys.exit("rawdump: an attribute of %d bytes" % size)
-        out[kind & 0x3fff] = msg[off + 4:off + size]
-        off += (size + 3) & ~3
-    return out
-
-
-def family_id():
-    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
-                       NETLINK_GENERIC) as s:
-        s.send(request(GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY,
-                       attr(CTRL_ATTR_FAMILY_NAME, b"todo\0")))
-        for kind, msg in messages(s.recv(65536)):
-            if kind == GENL_ID_CTRL:
-                return struct.unpack("H", attrs(msg)[CTRL_ATTR_FAMILY_ID][:2])[0]
-    sys.exit("rawdump: no todo family")
-
 
 fid = family_id()
 out = []
@@ -311,7 +264,7 @@ with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC) as s:
     while not end:
         buf, _, flags, _ = s.recvmsg(BUF)
         if flags & socket.MSG_TRUNC:
-            sys.exit("rawdump: a datagram over %d bytes" % BUF)
+            die("a datagram over %d bytes" % BUF)
         seen = []
         for kind, msg in messages(buf):
             if kind == NLMSG_DONE:

@@ -3,7 +3,8 @@
 #
 # Change events, in the VM: todoctl watch sees every change of a run in
 # order (text and JSON), not a dropped list; two users each see only their
-# own lists' events, and another's only with CAP_NET_ADMIN; a watcher that
+# own lists' events, and another's only with CAP_NET_ADMIN; events made up
+# by another process do not reach a watcher; a watcher that
 # does not read slows no list down and is told how many events it lost;
 # subscriptions are bounded (max_watchers_per_user, max_watchers) and end
 # when the watcher exits (kmemleak, scanned by the harness, sees a leaked
@@ -129,6 +130,51 @@ else
 	fail "json: $(cat "$work/wj.out")"
 fi
 
+# port PID: the port id of the generic netlink socket of process PID.
+port()
+{
+	local fd ino
+
+	for fd in /proc/"$1"/fd/*; do
+		ino=$(readlink "$fd" | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p')
+		[ -n "$ino" ] && awk -v ino="$ino" \
+			'$2 == 16 && $10 == ino { print $3 }' /proc/net/netlink
+	done
+}
+
+# forge UID PORT LIST TITLE: as UID, send the socket of PORT a change event
+# the kernel never sent: an add to LIST, owned by user 1001, titled TITLE.
+# Prints "sent", or "refused" if the socket refused it (ECONNREFUSED), or
+# "denied" if the sender may not send it (EPERM).  The library is read
+# here, as root, and given to python on its stdin: the source tree may not
+# be UID's to read.
+forge()
+{
+	{
+		cat "$TODO_TOP/tests/e2e/lib/rawnl.py"
+		cat <<'PY'
+port, name, title = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+event = message(family_id(), 0, TODO_CMD_CHANGE,
+                attr(TODO_A_LIST, name.encode() + b"\0") +
+                attr(TODO_A_OWNER, struct.pack("I", 1001)) +
+                attr(TODO_A_KIND, struct.pack("B", TODO_CHANGE_ADD)) +
+                attr(TODO_A_ID, struct.pack("I", 7)) +
+                attr(TODO_A_DATE, struct.pack("I", 20190201)) +
+                attr(TODO_A_TITLE, title.encode() + b"\0"), seq=0)
+with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                   NETLINK_GENERIC) as s:
+    try:
+        s.sendto(event, (port, 0))
+        print("sent")
+    except ConnectionRefusedError:
+        print("refused")
+    except PermissionError:
+        print("denied")
+PY
+	} | setpriv --reuid="$1" --regid="$1" --clear-groups \
+		python3 - "$2" "$3" "$4"
+}
+
 # ---- two users, each their own events ------------------------------------
 
 # watch_as UID ARGS...: todoctl watch in the background as UID; $! is
@@ -159,6 +205,17 @@ check "root watches user 1001's lists (CAP_NET_ADMIN)" \
 expect_fail "user 1002 may not watch user 1001's lists" \
 	"naming another owner needs CAP_NET_ADMIN" \
 	todoctl_as 1002 --user 1001 watch
+# A process with CAP_NET_ADMIN may send a datagram to another's generic
+# netlink socket unless it is connected: todoctl's is, to the kernel,
+# which refuses the others.  Without the capability the sender is refused.
+p1001=$(port "$up1001")
+check "user 1001's watcher's port is found ($p1001)" [ -n "$p1001" ]
+got=$(forge 1002 "$p1001" "s$run" "forged by 1002" 2>&1)
+check "user 1002 may not send it a made-up event (EPERM): $got" \
+	[ "$got" = denied ]
+got=$(forge 0 "$p1001" "s$run" "forged by root" 2>&1)
+check "root's made-up event is refused by its socket (ECONNREFUSED): $got" \
+	[ "$got" = refused ]
 todoctl_as 1001 add "s$run" 2019-02-01 "secret of 1001" > /dev/null
 todoctl_as 1002 add "s$run" 2019-02-02 "secret of 1002" > /dev/null
 todoctl_as 1001 add "p$run" 2019-02-03 "private 1001" > /dev/null
@@ -178,6 +235,8 @@ check "of each of its lists" \
 	grep -q "^p$run add 1 2019-02-03 private 1001$" "$work/u1001.out"
 check "and none of 1002's or root's" \
 	bash -c "! grep -q 'of 1002\|private 1002\|root' '$work/u1001.out'"
+check "nor the events made up for it" \
+	bash -c "! grep -q 'forged' '$work/u1001.out'"
 check "user 1002 sees its own" \
 	grep -q "^p$run add 1 2019-02-04 private 1002$" "$work/u1002.out"
 check "and none of 1001's or root's" \
